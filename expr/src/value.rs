@@ -1,0 +1,292 @@
+//! Dynamically typed arrays: owned results ([`Array`]), borrowed inputs ([`ArrayRef`]),
+//! Python-like scalars ([`Scalar`]) and the operand a caller binds to a name ([`Operand`]).
+
+use ndarray::{ArrayD, ArrayViewD, Dimension, IxDyn};
+
+use crate::dtype::{DType, Element, Kind, C128, C64};
+
+macro_rules! dyn_array_enum {
+    ($(#[$m:meta])* $name:ident $(<$lt:lifetime>)?, $arr:ident) => {
+        $(#[$m])*
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum $name $(<$lt>)? {
+            Bool($arr<$($lt,)? bool>),
+            I8($arr<$($lt,)? i8>),
+            I16($arr<$($lt,)? i16>),
+            I32($arr<$($lt,)? i32>),
+            I64($arr<$($lt,)? i64>),
+            U8($arr<$($lt,)? u8>),
+            U16($arr<$($lt,)? u16>),
+            U32($arr<$($lt,)? u32>),
+            U64($arr<$($lt,)? u64>),
+            F32($arr<$($lt,)? f32>),
+            F64($arr<$($lt,)? f64>),
+            C64($arr<$($lt,)? C64>),
+            C128($arr<$($lt,)? C128>),
+        }
+    };
+}
+
+dyn_array_enum!(
+    /// An owned n-dimensional array of any vex dtype: what evaluation returns.
+    Array, ArrayD
+);
+
+type ArrayViewDyn<'a, T> = ArrayViewD<'a, T>;
+dyn_array_enum!(
+    /// A borrowed n-dimensional array view of any vex dtype: what evaluation reads.
+    /// Any strides (negative, zero, non-contiguous) and any size (0-d, empty) are fine.
+    ArrayRef<'a>, ArrayViewDyn
+);
+
+/// Applies `$body` to the typed array inside any variant of [`Array`] or [`ArrayRef`]:
+/// `each_variant!(arr, Array, a => a.len())`.
+macro_rules! each_variant {
+    ($e:expr, $enum:ident, $a:ident => $body:expr) => {
+        match $e {
+            $enum::Bool($a) => $body,
+            $enum::I8($a) => $body,
+            $enum::I16($a) => $body,
+            $enum::I32($a) => $body,
+            $enum::I64($a) => $body,
+            $enum::U8($a) => $body,
+            $enum::U16($a) => $body,
+            $enum::U32($a) => $body,
+            $enum::U64($a) => $body,
+            $enum::F32($a) => $body,
+            $enum::F64($a) => $body,
+            $enum::C64($a) => $body,
+            $enum::C128($a) => $body,
+        }
+    };
+}
+pub(crate) use each_variant;
+
+/// Conversions between typed ndarray values and the dynamic enums.
+pub trait ArrayElement: Element {
+    fn wrap(a: ArrayD<Self>) -> Array;
+    fn wrap_view(a: ArrayViewD<'_, Self>) -> ArrayRef<'_>;
+    fn unwrap(a: Array) -> Result<ArrayD<Self>, Array>;
+    fn unwrap_ref(a: &Array) -> Option<&ArrayD<Self>>;
+    fn unwrap_view<'a>(a: &ArrayRef<'a>) -> Option<ArrayViewD<'a, Self>>;
+}
+
+macro_rules! impl_array_element {
+    ($($t:ty => $v:ident),*) => {$(
+        impl ArrayElement for $t {
+            fn wrap(a: ArrayD<Self>) -> Array { Array::$v(a) }
+            fn wrap_view(a: ArrayViewD<'_, Self>) -> ArrayRef<'_> { ArrayRef::$v(a) }
+            fn unwrap(a: Array) -> Result<ArrayD<Self>, Array> {
+                match a { Array::$v(x) => Ok(x), other => Err(other) }
+            }
+            fn unwrap_ref(a: &Array) -> Option<&ArrayD<Self>> {
+                match a { Array::$v(x) => Some(x), _ => None }
+            }
+            fn unwrap_view<'a>(a: &ArrayRef<'a>) -> Option<ArrayViewD<'a, Self>> {
+                match a { ArrayRef::$v(x) => Some(x.clone()), _ => None }
+            }
+        }
+    )*};
+}
+impl_array_element!(
+    bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64,
+    u8 => U8, u16 => U16, u32 => U32, u64 => U64,
+    f32 => F32, f64 => F64, C64 => C64, C128 => C128
+);
+
+impl Array {
+    pub fn dtype(&self) -> DType {
+        each_variant!(self, Array, a => elem_dtype(a))
+    }
+    pub fn shape(&self) -> &[usize] {
+        each_variant!(self, Array, a => a.shape())
+    }
+    pub fn ndim(&self) -> usize {
+        self.shape().len()
+    }
+    pub fn len(&self) -> usize {
+        self.shape().iter().product()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// A borrowed view of the whole array.
+    pub fn view(&self) -> ArrayRef<'_> {
+        each_variant!(self, Array, a => ArrayElement::wrap_view(a.view()))
+    }
+    /// The array as `ArrayD<T>` if its dtype is `T`.
+    pub fn downcast<T: ArrayElement>(self) -> Result<ArrayD<T>, Array> {
+        T::unwrap(self)
+    }
+    /// A reference to the array as `ArrayD<T>` if its dtype is `T`.
+    pub fn as_array<T: ArrayElement>(&self) -> Option<&ArrayD<T>> {
+        T::unwrap_ref(self)
+    }
+    pub fn as_f64(&self) -> Option<&ArrayD<f64>> {
+        self.as_array()
+    }
+    pub fn as_f32(&self) -> Option<&ArrayD<f32>> {
+        self.as_array()
+    }
+    pub fn as_i64(&self) -> Option<&ArrayD<i64>> {
+        self.as_array()
+    }
+    pub fn as_bool(&self) -> Option<&ArrayD<bool>> {
+        self.as_array()
+    }
+    pub fn as_c128(&self) -> Option<&ArrayD<C128>> {
+        self.as_array()
+    }
+    /// An array of `shape` filled with the dtype's zero.
+    pub fn zeros(dtype: DType, shape: &[usize]) -> Array {
+        crate::dispatch_dtype!(dtype, T => T::wrap(ArrayD::<T>::default(IxDyn(shape))))
+    }
+}
+
+impl<'a> ArrayRef<'a> {
+    pub fn dtype(&self) -> DType {
+        each_variant!(self, ArrayRef, a => elem_dtype_view(a))
+    }
+    pub fn shape(&self) -> &[usize] {
+        each_variant!(self, ArrayRef, a => a.shape())
+    }
+    pub fn ndim(&self) -> usize {
+        self.shape().len()
+    }
+    pub fn len(&self) -> usize {
+        self.shape().iter().product()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Strides in elements (may be negative or zero).
+    pub fn strides(&self) -> &[isize] {
+        each_variant!(self, ArrayRef, a => a.strides())
+    }
+    /// The view as `ArrayViewD<T>` if its dtype is `T`.
+    pub fn downcast<T: ArrayElement>(&self) -> Option<ArrayViewD<'a, T>> {
+        T::unwrap_view(self)
+    }
+    /// Copies the view into an owned, standard-layout array.
+    pub fn to_owned(&self) -> Array {
+        each_variant!(self, ArrayRef, a => ArrayElement::wrap(a.to_owned()))
+    }
+}
+
+fn elem_dtype<T: Element>(_: &ArrayD<T>) -> DType {
+    T::DTYPE
+}
+fn elem_dtype_view<T: Element>(_: &ArrayViewD<'_, T>) -> DType {
+    T::DTYPE
+}
+
+impl<T: ArrayElement, D: Dimension> From<ndarray::Array<T, D>> for Array {
+    fn from(a: ndarray::Array<T, D>) -> Array {
+        T::wrap(a.into_dyn())
+    }
+}
+
+impl<'a, T: ArrayElement, D: Dimension> From<ndarray::ArrayView<'a, T, D>> for ArrayRef<'a> {
+    fn from(a: ndarray::ArrayView<'a, T, D>) -> ArrayRef<'a> {
+        T::wrap_view(a.into_dyn())
+    }
+}
+
+impl<'a, T: ArrayElement, D: Dimension> From<&'a ndarray::Array<T, D>> for ArrayRef<'a> {
+    fn from(a: &'a ndarray::Array<T, D>) -> ArrayRef<'a> {
+        T::wrap_view(a.view().into_dyn())
+    }
+}
+
+impl<'a> From<&'a Array> for ArrayRef<'a> {
+    fn from(a: &'a Array) -> ArrayRef<'a> {
+        a.view()
+    }
+}
+
+/// A Python-like scalar: *weak* in type promotion (NEP 50), so `float32_array * 2.5` stays
+/// float32. Integers are kept wide enough for every int64 and uint64 value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scalar {
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Complex(C128),
+}
+
+impl Scalar {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Scalar::Bool(_) => Kind::Bool,
+            Scalar::Int(_) => Kind::Int,
+            Scalar::Float(_) => Kind::Float,
+            Scalar::Complex(_) => Kind::Complex,
+        }
+    }
+}
+
+/// What a caller binds to a name: an array view (strong, its dtype counts) or a weak scalar.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand<'a> {
+    Array(ArrayRef<'a>),
+    Scalar(Scalar),
+}
+
+impl<'a> Operand<'a> {
+    /// The dtype of an array, or the default dtype of a scalar's kind.
+    pub fn dtype(&self) -> DType {
+        match self {
+            Operand::Array(a) => a.dtype(),
+            Operand::Scalar(s) => DType::default_for(s.kind()),
+        }
+    }
+    pub fn shape(&self) -> &[usize] {
+        match self {
+            Operand::Array(a) => a.shape(),
+            Operand::Scalar(_) => &[],
+        }
+    }
+}
+
+impl<'a, T: Into<ArrayRef<'a>>> From<T> for Operand<'a> {
+    fn from(a: T) -> Operand<'a> {
+        Operand::Array(a.into())
+    }
+}
+
+impl From<Scalar> for Operand<'_> {
+    fn from(s: Scalar) -> Self {
+        Operand::Scalar(s)
+    }
+}
+
+macro_rules! scalar_from {
+    ($($t:ty => $v:ident as $c:ty),*) => {$(
+        impl From<$t> for Scalar {
+            fn from(x: $t) -> Scalar { Scalar::$v(x as $c) }
+        }
+    )*};
+}
+scalar_from!(i8 => Int as i128, i16 => Int as i128, i32 => Int as i128, i64 => Int as i128,
+    u8 => Int as i128, u16 => Int as i128, u32 => Int as i128, u64 => Int as i128,
+    f32 => Float as f64, f64 => Float as f64);
+
+impl From<bool> for Scalar {
+    fn from(x: bool) -> Scalar {
+        Scalar::Bool(x)
+    }
+}
+impl From<C128> for Scalar {
+    fn from(x: C128) -> Scalar {
+        Scalar::Complex(x)
+    }
+}
+
+macro_rules! operand_from_scalar {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Operand<'_> {
+            fn from(x: $t) -> Self { Operand::Scalar(x.into()) }
+        }
+    )*};
+}
+operand_from_scalar!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool, C128);

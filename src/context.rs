@@ -1,0 +1,333 @@
+//! Compilation contexts, compiled programs and their cache.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use vex_expr::{Array, ArrayRef, Error, ErrorKind, Operand, OperandSig};
+
+use crate::Result;
+
+/// Which engine executes kernels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Backend {
+    /// The best backend available on this machine.
+    #[default]
+    Auto,
+    /// The reference interpreter: block-at-a-time evaluation, always available.
+    Interpreter,
+}
+
+/// Named operands for one evaluation.
+///
+/// ```
+/// let a = ndarray::Array1::<f64>::zeros(4);
+/// let vars = vex::Vars::new().with("a", &a).with("k", 2.5);
+/// assert_eq!(vars.len(), 2);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Vars<'a> {
+    entries: Vec<(String, Operand<'a>)>,
+}
+
+impl<'a> Vars<'a> {
+    pub fn new() -> Vars<'a> {
+        Vars::default()
+    }
+
+    /// Adds (or replaces) a binding and returns the set, for chaining.
+    pub fn with(mut self, name: &str, value: impl Into<Operand<'a>>) -> Vars<'a> {
+        self.insert(name, value);
+        self
+    }
+
+    /// Adds a binding, replacing any earlier one of the same name.
+    pub fn insert(&mut self, name: &str, value: impl Into<Operand<'a>>) {
+        let value = value.into();
+        match self.entries.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.entries.push((name.to_string(), value)),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Operand<'a>> {
+        self.entries.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The bindings in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Operand<'a>)> {
+        self.entries.iter().map(|(n, v)| (n.as_str(), v))
+    }
+}
+
+impl<'a, S: AsRef<str>, V: Into<Operand<'a>>> FromIterator<(S, V)> for Vars<'a> {
+    fn from_iter<I: IntoIterator<Item = (S, V)>>(iter: I) -> Self {
+        let mut vars = Vars::new();
+        for (n, v) in iter {
+            vars.insert(n.as_ref(), v);
+        }
+        vars
+    }
+}
+
+/// The dtypes and dimensions of a set of operands: what a compiled program is specialised
+/// for. Shapes are not part of it; one program runs on every shape.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Signature {
+    entries: Vec<(String, OperandSig)>,
+}
+
+impl Signature {
+    /// The signature of concrete operands.
+    pub fn of(vars: &Vars<'_>) -> Signature {
+        let mut entries: Vec<(String, OperandSig)> = vars
+            .iter()
+            .map(|(n, v)| (n.to_string(), operand_sig(v)))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        Signature { entries }
+    }
+
+    /// Builds a signature from `(name, dtype, ndim)` triples of array operands.
+    pub fn arrays<'n>(
+        items: impl IntoIterator<Item = (&'n str, vex_expr::DType, usize)>,
+    ) -> Signature {
+        let mut entries: Vec<(String, OperandSig)> = items
+            .into_iter()
+            .map(|(n, dtype, ndim)| {
+                (
+                    n.to_string(),
+                    OperandSig {
+                        dtype,
+                        ndim,
+                        weak: false,
+                    },
+                )
+            })
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        Signature { entries }
+    }
+}
+
+fn operand_sig(v: &Operand<'_>) -> OperandSig {
+    match v {
+        Operand::Array(a) => OperandSig {
+            dtype: a.dtype(),
+            ndim: a.ndim(),
+            weak: false,
+        },
+        Operand::Scalar(s) => OperandSig {
+            dtype: vex_expr::DType::default_for(s.kind()),
+            ndim: 0,
+            weak: true,
+        },
+    }
+}
+
+/// A program compiled for one [`Signature`]; runs on operands of any shapes that match it.
+#[derive(Clone, Debug)]
+pub struct Program {
+    source: Arc<str>,
+    signature: Signature,
+    checked: Arc<vex_expr::Checked>,
+    backend: Backend,
+}
+
+impl Program {
+    /// The program text.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Runs the program and returns all its outputs.
+    pub fn run(&self, vars: &Vars<'_>) -> Result<Vec<Array>> {
+        let ir = self.lower(vars)?;
+        let inputs = self.inputs(&ir, vars)?;
+        match self.backend {
+            Backend::Auto | Backend::Interpreter => vex_expr::interp::run(&ir, &inputs),
+        }
+        .map_err(|e| e.locate(&self.source))
+    }
+
+    /// Runs the program, writing its outputs into `outputs`, which must have the result
+    /// dtypes and shapes (see [`Program::run`] for what they are).
+    pub fn run_into(&self, vars: &Vars<'_>, outputs: &mut [Array]) -> Result<()> {
+        let ir = self.lower(vars)?;
+        let inputs = self.inputs(&ir, vars)?;
+        match self.backend {
+            Backend::Auto | Backend::Interpreter => {
+                vex_expr::interp::run_into(&ir, &inputs, outputs)
+            }
+        }
+        .map_err(|e| e.locate(&self.source))
+    }
+
+    /// The optimised kernel IR this program runs for these operands, as text.
+    pub fn explain(&self, vars: &Vars<'_>) -> Result<String> {
+        Ok(self.lower(vars)?.to_string())
+    }
+
+    /// Lowers and optimises the program for the operands' shapes.
+    pub fn lower(&self, vars: &Vars<'_>) -> Result<vex_expr::ir::Program> {
+        let sig = Signature::of(vars);
+        if sig != self.signature {
+            return Err(Error::new(
+                ErrorKind::Input,
+                "operands do not match the signature this program was compiled for",
+            ));
+        }
+        let operands: Vec<(&str, &Operand<'_>)> = self
+            .signature
+            .entries
+            .iter()
+            .map(|(n, _)| (n.as_str(), vars.get(n).expect("signature matched")))
+            .collect();
+        let mut ir =
+            vex_expr::lower(&self.checked, &operands).map_err(|e| e.locate(&self.source))?;
+        vex_expr::optimize::optimize(&mut ir);
+        Ok(ir)
+    }
+
+    fn inputs<'v>(&self, ir: &vex_expr::ir::Program, vars: &Vars<'v>) -> Result<Vec<ArrayRef<'v>>> {
+        ir.inputs
+            .iter()
+            .map(|decl| match vars.get(&decl.name) {
+                Some(Operand::Array(a)) => Ok(a.clone()),
+                _ => Err(Error::new(
+                    ErrorKind::Input,
+                    format!("input '{}' must be an array", decl.name),
+                )),
+            })
+            .collect()
+    }
+}
+
+/// Compiles programs and caches them by text and signature.
+///
+/// ```
+/// use ndarray::array;
+/// let ctx = vex::Context::new();
+/// let a = array![1i32, 2, 3];
+/// let vars = vex::Vars::new().with("a", &a);
+/// let prog = ctx.compile("a * 2 + 1", &vex::Signature::of(&vars)).unwrap();
+/// let out = prog.run(&vars).unwrap();
+/// assert_eq!(out[0].as_array::<i32>().unwrap(), &array![3, 5, 7].into_dyn());
+/// ```
+#[derive(Debug)]
+pub struct Context {
+    backend: Backend,
+    cache: Mutex<Cache>,
+}
+
+/// Compiled programs kept by a context, at most this many.
+const CACHE_CAPACITY: usize = 256;
+
+#[derive(Debug, Default)]
+struct Cache {
+    map: HashMap<(Arc<str>, Signature), (Program, u64)>,
+    clock: u64,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context::new()
+    }
+}
+
+impl Context {
+    /// A context with the [`Backend::Auto`] backend.
+    pub fn new() -> Context {
+        Context::with_backend(Backend::Auto)
+    }
+
+    pub fn with_backend(backend: Backend) -> Context {
+        Context {
+            backend,
+            cache: Mutex::new(Cache::default()),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Parses and type-checks `expr` for operands with `signature`; cached.
+    pub fn compile(&self, expr: &str, signature: &Signature) -> Result<Program> {
+        let key: (Arc<str>, Signature) = (Arc::from(expr), signature.clone());
+        {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache.clock += 1;
+            let now = cache.clock;
+            if let Some((prog, used)) = cache.map.get_mut(&key) {
+                *used = now;
+                return Ok(prog.clone());
+            }
+        }
+        let ast = vex_expr::parse(expr).map_err(|e| e.locate(expr))?;
+        let checked = vex_expr::check(&ast, &signature.entries).map_err(|e| e.locate(expr))?;
+        let program = Program {
+            source: key.0.clone(),
+            signature: signature.clone(),
+            checked: Arc::new(checked),
+            backend: self.backend,
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.map.len() >= CACHE_CAPACITY {
+            // Evict the least recently used program.
+            if let Some(old) = cache
+                .map
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone())
+            {
+                cache.map.remove(&old);
+            }
+        }
+        let now = cache.clock;
+        cache.map.insert(key, (program.clone(), now));
+        Ok(program)
+    }
+
+    /// Compiles (or finds in the cache) and runs a program with a single output.
+    pub fn evaluate(&self, expr: &str, vars: &Vars<'_>) -> Result<Array> {
+        let mut outs = self.evaluate_many(expr, vars)?;
+        if outs.len() != 1 {
+            return Err(Error::new(
+                ErrorKind::Input,
+                format!(
+                    "the program has {} outputs; use evaluate_many to get all of them",
+                    outs.len()
+                ),
+            ));
+        }
+        Ok(outs.pop().expect("one output"))
+    }
+
+    /// Compiles (or finds in the cache) and runs a program, returning every output.
+    pub fn evaluate_many(&self, expr: &str, vars: &Vars<'_>) -> Result<Vec<Array>> {
+        self.compile(expr, &Signature::of(vars))?.run(vars)
+    }
+
+    /// Number of compiled programs in the cache.
+    pub fn cached(&self) -> usize {
+        self.cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map
+            .len()
+    }
+}
+
+pub(crate) fn with_default<T>(f: impl FnOnce(&Context) -> T) -> T {
+    static DEFAULT: OnceLock<Context> = OnceLock::new();
+    f(DEFAULT.get_or_init(Context::new))
+}
