@@ -17,6 +17,7 @@ pub mod lower;
 pub mod ops;
 pub mod optimize;
 pub mod parser;
+pub mod pretty;
 pub mod value;
 
 pub use check::{check, Checked, OperandSig};
