@@ -33,6 +33,16 @@ pub struct Checked {
     pub outputs: Vec<Arc<TExpr>>,
     /// Every name assigned by the program, with its final value.
     pub bindings: Vec<(String, Arc<TExpr>)>,
+    /// The program text, when known, so that later errors can quote sub-expressions.
+    pub source: Option<Arc<str>>,
+}
+
+impl Checked {
+    /// Attaches the program text (see [`Checked::source`]).
+    pub fn with_source(mut self, source: &str) -> Checked {
+        self.source = Some(Arc::from(source));
+        self
+    }
 }
 
 /// A typed expression. `ndim` is the number of dimensions of its value.
@@ -180,6 +190,7 @@ pub fn check(program: &ast::Program, operands: &[(String, OperandSig)]) -> Resul
             .into_iter()
             .map(|(n, v)| (n, strengthen(v)))
             .collect(),
+        source: None,
     })
 }
 

@@ -51,6 +51,7 @@ pub fn lower(checked: &Checked, operands: &[(&str, &Operand)]) -> Result<Program
         }
     }
     let mut lw = Lowerer {
+        source: checked.source.as_deref(),
         operands,
         g: Graph::default(),
         memo: HashMap::new(),
@@ -65,6 +66,7 @@ pub fn lower(checked: &Checked, operands: &[(&str, &Operand)]) -> Result<Program
 }
 
 struct Lowerer<'a, 'b, 'c> {
+    source: Option<&'a str>,
     operands: &'a [(&'b str, &'b Operand<'c>)],
     g: Graph,
     /// Typed nodes already lowered, by address: programs are DAGs (`t = …; t*t`).
@@ -268,7 +270,14 @@ impl Lowerer<'_, '_, '_> {
                 None => {
                     let j = first.unwrap_or(0);
                     let other = self.g.shape(ids[j]).to_vec();
-                    let _ = exprs;
+                    let name = |k: usize| match self.source {
+                        Some(src) => {
+                            let sp = exprs[k].span;
+                            let text = src.get(sp.start..sp.end).unwrap_or("?");
+                            format!("`{text}`")
+                        }
+                        None => format!("operand {}", k + 1),
+                    };
                     return Err(Error::at(
                         ErrorKind::Shape,
                         span,
@@ -279,10 +288,10 @@ impl Lowerer<'_, '_, '_> {
                         ),
                     )
                     .with_help(format!(
-                        "operand {} has shape {}, operand {} has shape {}",
-                        j + 1,
+                        "{} has shape {}, {} has shape {}",
+                        name(j),
                         shape_str(&other),
-                        i + 1,
+                        name(i),
                         shape_str(&s)
                     )));
                 }
