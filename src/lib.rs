@@ -69,3 +69,8 @@ macro_rules! eval {
         $crate::evaluate($expr, &$crate::Vars::new()$(.with(stringify!($name), $value))*)
     };
 }
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
