@@ -11,11 +11,12 @@ use crate::Result;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Backend {
+    /// The reference interpreter: block-at-a-time evaluation, always available, and the
+    /// oracle other backends are tested against.
+    Interpreter,
     /// The best backend available on this machine.
     #[default]
     Auto,
-    /// The reference interpreter: block-at-a-time evaluation, always available.
-    Interpreter,
 }
 
 /// Named operands for one evaluation.
@@ -31,6 +32,7 @@ pub struct Vars<'a> {
 }
 
 impl<'a> Vars<'a> {
+    /// An empty set of bindings.
     pub fn new() -> Vars<'a> {
         Vars::default()
     }
@@ -50,14 +52,17 @@ impl<'a> Vars<'a> {
         }
     }
 
+    /// The operand bound to `name`.
     pub fn get(&self, name: &str) -> Option<&Operand<'a>> {
         self.entries.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
+    /// Number of bindings.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether there are no bindings.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -249,6 +254,7 @@ impl Context {
         Context::with_backend(Backend::Auto)
     }
 
+    /// A context that runs programs on `backend`.
     pub fn with_backend(backend: Backend) -> Context {
         Context {
             backend,
@@ -256,6 +262,7 @@ impl Context {
         }
     }
 
+    /// The backend programs compiled here run on.
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -20,9 +20,13 @@
 //! For repeated evaluation, a [`Context`] caches compiled programs; [`Context::compile`]
 //! gives a [`Program`] that can run many times, also into existing arrays.
 
+#![warn(missing_docs)]
+
 mod context;
 
 pub use context::{Backend, Context, Program, Signature, Vars};
+/// The kernel IR, as returned by [`Program::lower`].
+pub use vex_expr::ir;
 pub use vex_expr::{
     Array, ArrayElement, ArrayRef, DType, Error, ErrorKind, Kind, Operand, Scalar, Span, C128, C64,
 };
