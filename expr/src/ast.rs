@@ -90,6 +90,8 @@ pub enum ExprKind {
 }
 
 /// One entry of a subscript.
+// Slices are rare and short-lived; boxing their bounds would only add noise to the parser.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq, Debug)]
 pub enum Index {
     /// An integer position (`a[0]`, `a[-1]`): removes the axis.

@@ -248,6 +248,22 @@ proptest! {
     }
 
     #[test]
+    fn edited_programs_never_panic(
+        program in program(),
+        cut in any::<prop::sample::Index>(),
+        len in 0usize..4,
+        insert in prop::sample::select(VOCABULARY),
+    ) {
+        // Near-valid text reaches deeper into the parser than random text does.
+        let text = program.to_string();
+        let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        let at = bounds[cut.index(bounds.len())];
+        let end = bounds[(cut.index(bounds.len()) + len).min(bounds.len() - 1)];
+        check_source(&format!("{}{}", &text[..at], &text[end..]))?;
+        check_source(&format!("{}{}{}", &text[..at], insert, &text[at..]))?;
+    }
+
+    #[test]
     fn printed_programs_parse_back(program in program()) {
         let printed = program.to_string();
         let parsed = parse(&printed)

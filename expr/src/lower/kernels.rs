@@ -68,7 +68,9 @@ pub(super) fn build(g: &Graph, inputs: Vec<InputDecl>, outputs: &[Gid]) -> Resul
 
     // Levels and iteration spaces.
     let mut level_memo: HashMap<Gid, usize> = HashMap::new();
-    let mut groups: Vec<((usize, Vec<usize>), Vec<usize>)> = Vec::new();
+    // (level, iteration space) → the targets stored by that kernel.
+    type Group = ((usize, Vec<usize>), Vec<usize>);
+    let mut groups: Vec<Group> = Vec::new();
     for (ti, t) in targets.iter().enumerate() {
         let (root, space) = match t {
             Target::Output { value, .. } => (*value, g.nodes[*value].shape.clone()),

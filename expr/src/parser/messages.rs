@@ -1,22 +1,48 @@
-//! Errors for Python constructs that vex does not have, saying what to write instead.
+//! Errors for Python constructs that vex does not have, saying what to write instead, and
+//! the other errors built away from the parser's recursive functions, so that these keep
+//! small stack frames. They are boxed, as the parser's are (see `PResult`).
 
 use super::MAX_DEPTH;
 use crate::ast::{BinaryOp, Expr, ExprKind, Ident};
-use crate::error::{Error, ErrorKind, Result, Span};
+use crate::error::{Error, ErrorKind, Span};
 use crate::lexer::TokenKind;
 
-fn syntax(span: Span, message: impl Into<String>) -> Error {
-    Error::at(ErrorKind::Syntax, span, message)
+/// A syntax error, boxed.
+pub(super) fn syntax(span: Span, message: impl Into<String>) -> Box<Error> {
+    Box::new(Error::at(ErrorKind::Syntax, span, message))
 }
 
-pub(super) fn too_deep(at: Span) -> Error {
-    syntax(at, "expression nested too deeply").with_help(format!(
-        "the limit is {MAX_DEPTH} levels: split it with intermediate variables (t = …; …)"
-    ))
+fn with_help(mut error: Box<Error>, help: impl Into<String>) -> Box<Error> {
+    error.help = Some(help.into());
+    error
+}
+
+pub(super) fn too_deep(at: Span) -> Box<Error> {
+    with_help(
+        syntax(at, "expression nested too deeply"),
+        format!("the limit is {MAX_DEPTH} levels: split it with intermediate variables (t = …; …)"),
+    )
+}
+
+/// A `)` or `]` with no bracket open.
+pub(super) fn closes_nothing(text: &str, span: Span) -> Box<Error> {
+    with_help(
+        syntax(span, format!("unexpected '{text}'")),
+        "it closes no bracket",
+    )
+}
+
+/// `f(key=1, 2)`
+pub(super) fn positional_after_keyword(arg: &Expr, kwargs: &[(Ident, Expr)]) -> Box<Error> {
+    let error = syntax(arg.span, "positional argument after keyword argument");
+    match kwargs.first() {
+        Some((key, _)) => with_help(error, format!("move it before '{}='", key.name)),
+        None => error,
+    }
 }
 
 /// The name assigned by `target = …`, or why `target` cannot be assigned.
-pub(super) fn assign_target(target: &Expr) -> Result<Ident> {
+pub(super) fn assign_target(target: &Expr) -> Result<Ident, Box<Error>> {
     let (message, help) = match &target.kind {
         ExprKind::Name(name) => {
             return Ok(Ident {
@@ -45,7 +71,7 @@ pub(super) fn assign_target(target: &Expr) -> Result<Ident> {
             "the left side of '=' must be a name; did you mean '=='?",
         ),
     };
-    Err(syntax(target.span, message).with_help(help))
+    Err(with_help(syntax(target.span, message), help))
 }
 
 /// `a < b < c`, found at its second operator `op`; `first` is `a < b`.
@@ -55,7 +81,7 @@ pub(super) fn chained_comparison(
     op: BinaryOp,
     op_span: Span,
     last: &Expr,
-) -> Error {
+) -> Box<Error> {
     let text = |e: &Expr| src.get(e.span.start..e.span.end).unwrap_or("");
     let suggestion = match &first.kind {
         ExprKind::Binary {
@@ -68,22 +94,25 @@ pub(super) fn chained_comparison(
         _ => None,
     };
     let suggestion = suggestion.unwrap_or_else(|| "(a < b) & (b < c)".into());
-    syntax(op_span, "comparisons cannot be chained").with_help(format!("write {suggestion}"))
+    with_help(
+        syntax(op_span, "comparisons cannot be chained"),
+        format!("write {suggestion}"),
+    )
 }
 
 /// `(f)(x)`, `x.real(1)`, `2(x)`: only a plain function name can be called.
-pub(super) fn not_callable(callee: &Expr) -> Error {
+pub(super) fn not_callable(callee: &Expr) -> Box<Error> {
     let error = syntax(callee.span, "only a function name can be called");
     match callee.kind {
         ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Imag(_) => {
-            error.with_help("to multiply, write '*' before '('")
+            with_help(error, "to multiply, write '*' before '('")
         }
         _ => error,
     }
 }
 
 /// The error for a keyword (other than `True`/`False`) or `@`, wherever it appears.
-pub(super) fn unsupported(kind: TokenKind, text: &str, span: Span) -> Option<Error> {
+pub(super) fn unsupported(kind: TokenKind, text: &str, span: Span) -> Option<Box<Error>> {
     const COMPARE: &str = "and parenthesize comparisons";
     let message = match (kind, text) {
         (TokenKind::Operator, "@") => {

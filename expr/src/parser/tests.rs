@@ -509,6 +509,38 @@ fn nesting_is_limited_without_overflowing() {
     assert_eq!(parse(&many).unwrap().stmts.len(), 10_000);
 }
 
+/// The deepest accepted inputs parse within a small stack even without optimizations
+/// (about 4 KiB a level there, a quarter of that optimized): a regression guard for the
+/// frame sizes of the recursive functions.
+#[test]
+fn deepest_inputs_fit_a_small_stack() {
+    let n = MAX_DEPTH - 1;
+    let inputs = [
+        format!("{}x{}", "(".repeat(n), ")".repeat(n)),
+        format!("{}x{}", "f(".repeat(n), ")".repeat(n)),
+        format!("{}x{}", "a[".repeat(n), "]".repeat(n)),
+        format!("{}x{}", "a[1:".repeat(n), "]".repeat(n)),
+        format!("{}x{}", "(a, ".repeat(n), ")".repeat(n)),
+        format!("{}x", "-".repeat(n)),
+        vec!["2"; n].join("**"),
+        // Nine levels of tree a repetition.
+        format!(
+            "{}x{}",
+            "(a|b^c&d<<e+f*-g**h[".repeat(n / 9),
+            "])".repeat(n / 9)
+        ),
+    ];
+    let parsed = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || inputs.map(|src| parse(&src).map(|_| ()).map_err(|e| e.to_string())))
+        .unwrap()
+        .join()
+        .unwrap();
+    for result in parsed {
+        assert!(result.is_ok(), "{result:?}");
+    }
+}
+
 #[test]
 fn incomplete_input() {
     for src in [
