@@ -1,3 +1,174 @@
-fn main() {
-    println!("vex");
+//! `vex`: evaluate and explain vex array programs from the command line.
+//!
+//! `vex eval 'sqrt(a*a + b*b)' a=a.npy b=b.npy -o r.npy` evaluates a program on .npy files
+//! and numbers; `vex explain 'a - mean(a)' a=float32[1000]` shows the kernels it compiles
+//! to. Exit status: 0 on success, 1 for a bad program or input (with a diagnostic on
+//! stderr, and no file written), 2 for bad usage.
+
+mod bindings;
+mod commands;
+mod npy;
+mod number;
+mod print;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use bindings::{parse_binding, Binding};
+use commands::Failure;
+
+/// Fused, JIT-compiled array expressions with NumPy semantics.
+#[derive(Parser, Debug)]
+#[command(name = "vex", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Evaluate a program on .npy files and numbers.
+    #[command(after_help = EVAL_EXAMPLES)]
+    Eval {
+        /// The program, e.g. 'sqrt(a*a + b*b)' or 'l = hypot(x, y); x/l, y/l'.
+        #[arg(allow_hyphen_values = true)]
+        program: String,
+        /// Inputs as NAME=FILE.npy or NAME=NUMBER (a weak scalar: `a*2.5` keeps a's dtype).
+        #[arg(value_name = "NAME=VALUE", value_parser = parse_binding)]
+        bindings: Vec<Binding>,
+        /// Write an output to this .npy file instead of printing it; once per output.
+        #[arg(short, long = "output", value_name = "OUT.npy")]
+        outputs: Vec<PathBuf>,
+    },
+    /// Show the typed, optimised kernels a program compiles to.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain {
+        /// The program.
+        #[arg(allow_hyphen_values = true)]
+        program: String,
+        /// Inputs as NAME=DTYPE[SHAPE] (e.g. x=float32[1000,3]), NAME=FILE.npy or
+        /// NAME=NUMBER. Names not given are float64 of shape [1000].
+        #[arg(value_name = "NAME=VALUE", value_parser = parse_binding)]
+        bindings: Vec<Binding>,
+    },
+}
+
+const EVAL_EXAMPLES: &str = "\
+Examples:
+  vex eval 'sqrt(a*a + b*b)' a=a.npy b=b.npy -o r.npy
+  vex eval 'mean(x), max(abs(x))' x=data.npy
+  vex eval 'a * k' a=a.npy k=2.5";
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  vex explain 'a - mean(a)' a=float32[1000]
+  vex explain 'x / sqrt(sum(x**2, axis=1))[:, None]' x=float64[100,3]";
+
+const SHORT_HELP: &str = "\
+vex: fused, JIT-compiled array expressions with NumPy semantics
+
+Usage:
+  vex eval 'PROGRAM' NAME=FILE.npy NAME=NUMBER ... [-o OUT.npy]...
+  vex explain 'PROGRAM' [NAME=DTYPE[SHAPE] ...]
+
+Examples:
+  vex eval 'sqrt(a*a + b*b)' a=a.npy b=b.npy -o r.npy
+  vex explain 'a - mean(a)' a=float32[1000]
+
+Run 'vex --help' or 'vex eval --help' for more.";
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = stderr_color();
+    let (program, result) = match cli.command {
+        None => {
+            println!("{SHORT_HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Eval {
+            program,
+            bindings,
+            outputs,
+        }) => {
+            let r = commands::eval(&program, &bindings, &outputs);
+            (program, r)
+        }
+        Some(Command::Explain { program, bindings }) => {
+            let r = commands::explain(&program, &bindings).map(|ex| {
+                for name in &ex.defaulted {
+                    eprintln!(
+                        "note: '{name}' is not given; assuming float64{:?}",
+                        commands::DEFAULT_SHAPE
+                    );
+                }
+                ex.ir
+            });
+            (program, r)
+        }
+    };
+    match result {
+        Ok(text) => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`vex eval … | head`) is not an error worth reporting.
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+            ExitCode::SUCCESS
+        }
+        Err(failure) => report(&failure, &program, color),
+    }
+}
+
+fn report(failure: &Failure, program: &str, color: bool) -> ExitCode {
+    eprint!("{}", failure.render(program, color));
+    ExitCode::from(failure.exit_code() as u8)
+}
+
+/// Colored diagnostics only on a terminal, and never when NO_COLOR is set (no-color.org).
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_eval_arguments_in_any_order() {
+        let cli = Cli::try_parse_from(["vex", "eval", "a*k", "a=a.npy", "-o", "r.npy", "k=-2"])
+            .unwrap();
+        let Some(Command::Eval {
+            program,
+            bindings,
+            outputs,
+        }) = cli.command
+        else {
+            panic!("eval expected")
+        };
+        assert_eq!(program, "a*k");
+        assert_eq!(bindings.len(), 2);
+        assert_eq!(bindings[1].value, "-2");
+        assert_eq!(outputs, [PathBuf::from("r.npy")]);
+    }
+
+    #[test]
+    fn a_program_may_start_with_a_minus() {
+        let cli = Cli::try_parse_from(["vex", "eval", "-a", "a=1"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Eval { program, .. }) if program == "-a"));
+    }
+
+    #[test]
+    fn bad_bindings_are_usage_errors() {
+        let e = Cli::try_parse_from(["vex", "eval", "a", "a"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("NAME=VALUE"), "{e}");
+    }
 }

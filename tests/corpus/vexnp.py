@@ -139,7 +139,8 @@ def _reduction(npf, kind):
         r = npf(x, axis=axis, keepdims=keepdims)
         a = np.asarray(x)
         if kind in ("sum", "mean", "prod") and (a.dtype.kind in "fc" or kind == "mean"):
-            n = a.size if axis is None else int(np.prod([a.shape[i] for i in np.atleast_1d(axis)]))
+            axes = range(a.ndim) if axis is None else np.atleast_1d(axis)
+            n = int(np.prod([a.shape[i] for i in axes]))
             n = max(n, 1)
             fa = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
             eps = float(np.finfo(np.asarray(r).dtype).eps)
@@ -206,8 +207,10 @@ def _complex(a, b):
 
 
 def _reciprocal(x):
-    # vex's reciprocal is true division: integers give float64.
-    return 1 / x
+    # vex's reciprocal is true division: integers give float64. Like every function, it
+    # gives a strong value even for a Python scalar (as np.sin(2.0) is a strong float64).
+    r = 1 / x
+    return np.asarray(r)[()] if isinstance(r, (float, complex)) else r
 
 
 T = True
@@ -262,7 +265,7 @@ def statements(program):
 
 def evaluate(program, inputs):
     """Runs `program` the way vex should; returns the list of outputs (ndarrays)."""
-    ns = {"__builtins__": {}}
+    ns = {"__builtins__": {"__import__": __import__}}
     ns.update(NAMESPACE)
     for name, v in inputs.items():
         if isinstance(v, Weak):
@@ -447,19 +450,21 @@ class Corpus:
         self.topic = topic
         self.topics[topic] = [doc]
 
-    def case(self, name, program, inputs=None, *, error=None, span=None, tol=None, note=None):
+    def case(self, name, program, inputs=None, *, error=None, span=None, tol=None, note=None,
+             expect=None):
         """Adds a case. The expected result comes from NumPy unless `error` (an ErrorKind
-        name) is given, for vex's deliberate differences. `span` is the (start, end) byte
-        range the error must point at; a string is looked up in the program."""
+        name) or `expect` (a list of arrays) is given, for vex's deliberate differences.
+        `span` is the (start, end) byte range the error must point at; a string is looked up
+        in the program."""
         inputs = inputs or {}
-        full = f"{self.topic}/{name}"
+        full = self.topic + "/" + re.sub(r"\s+", "", name)
         base, i = full, 2
         while full in self.names:
             full = f"{base}~{i}"
             i += 1
         REC.__init__()
-        outputs = None
-        if error is None:
+        outputs = [np.asarray(x) for x in expect] if expect is not None else None
+        if error is None and outputs is None:
             try:
                 outputs = evaluate(program, inputs)
             except GenSkip:

@@ -88,7 +88,8 @@ impl Space {
         })
     }
 
-    /// Number of points.
+    /// Number of points (for tests).
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
     }

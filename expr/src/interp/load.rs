@@ -85,7 +85,6 @@ impl Linspace {
 /// One load node of a kernel.
 #[derive(Clone, Debug)]
 pub(super) struct Load<'a> {
-    pub node: NodeId,
     /// The node's dtype: what `fill` produces.
     dtype: DType,
     values: Values<'a>,
@@ -104,7 +103,6 @@ impl<'a> Load<'a> {
         check_view(node, view, src.shape(), kernel_shape)?;
         let access = compose(view, src.strides(), kernel_shape.len());
         Ok(Load {
-            node,
             dtype: src.dtype(),
             values: Values::Array(src),
             access,
@@ -148,7 +146,6 @@ impl<'a> Load<'a> {
         };
         check_view(node, view, &[len], kernel_shape)?;
         Ok(Load {
-            node,
             dtype,
             values,
             access: compose(view, &[1], kernel_shape.len()),

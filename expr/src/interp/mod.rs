@@ -3,18 +3,18 @@
 //! backend is tested against it.
 //!
 //! Kernels run in order, each numexpr-style: its iteration space is walked in C order in
-//! blocks of [`BLOCK_LEN`](crate::block::BLOCK_LEN) points ([`iter`]); for each block every
-//! node is evaluated in order into one [`Block`] (loads in [`load`], everything else by
+//! blocks of [`BLOCK_LEN`](crate::block::BLOCK_LEN) points (`iter`); for each block every
+//! node is evaluated in order into one [`Block`] (loads in `load`, everything else by
 //! [`crate::ops`], which defines the elementwise semantics), then elementwise stores copy
 //! the block into their buffer and reduced stores fold it into accumulators
-//! ([`reduce`]). There are no whole-array temporaries: memory is the inputs, the buffers,
+//! (`reduce`). There are no whole-array temporaries: memory is the inputs, the buffers,
 //! and a block per node.
 //!
 //! Buffers are allocated (fallibly) when first written and intermediates are freed after
 //! the last kernel that reads them. [`run_into`] writes standard-layout output arrays in
 //! place.
 //!
-//! Programs are checked first ([`validate`]): a program that breaks an IR invariant gives
+//! Programs are checked first (`validate`): a program that breaks an IR invariant gives
 //! an `Input` error starting with "invalid program", never a panic.
 
 mod elem;

@@ -31,11 +31,13 @@ macro_rules! impl_from_float {
         impl FromFloat for $t {
             #[inline(always)]
             fn from_float(x: f64) -> Self {
-                let t = x.trunc();
-                if (-9_223_372_036_854_775_808.0..0.0).contains(&t) {
-                    t as i64 as $t
-                } else if (0.0..18_446_744_073_709_551_616.0).contains(&t) {
-                    t as u64 as $t
+                // `as` truncates toward zero (and saturates), so the ranges can be tested
+                // on `x` itself: every f64 in [−2**63, 0) truncates into i64, every one in
+                // [0, 2**64) into u64.
+                if (-9_223_372_036_854_775_808.0..0.0).contains(&x) {
+                    x as i64 as $t
+                } else if (0.0..18_446_744_073_709_551_616.0).contains(&x) {
+                    x as u64 as $t
                 } else {
                     x as $t
                 }

@@ -33,10 +33,21 @@ pub(crate) fn c<F>(re: F, im: F) -> Complex<F> {
     Complex::new(re, im)
 }
 
-/// `(ac − bd) + (ad + bc)i`, the plain formula NumPy uses (no Annex G recovery).
+/// `(ac − bd) + (ad + bc)i`, the plain formula of NumPy's scalar code (used by `pow`).
 #[inline]
 pub(crate) fn mul<F: Float>(a: Complex<F>, b: Complex<F>) -> Complex<F> {
     c(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re)
+}
+
+/// The `*` operator as NumPy's array loops compute it on x86-64 (fused multiply-add:
+/// `fma(a, c, −bd) + fma(a, d, bc)i`): one rounding less than [`mul`], and e.g.
+/// `(1e300+1e300j)**2` is `-inf+infj` rather than `nan+infj`.
+#[inline]
+pub(crate) fn mul_fused<F: Float>(a: Complex<F>, b: Complex<F>) -> Complex<F> {
+    c(
+        a.re.mul_add(b.re, -(a.im * b.im)),
+        a.re.mul_add(b.im, a.im * b.re),
+    )
 }
 
 /// Smith's algorithm as in NumPy's division loop: scales by the larger component of the
@@ -192,13 +203,14 @@ pub(crate) fn exp<F: Float>(z: Complex<F>) -> Complex<F> {
         // exp(−inf) = +0 times the direction of i: signed zeros.
         c(F::ZERO * i.cos(), F::ZERO * i.sin())
     } else {
-        c(F::ZERO, F::ZERO)
+        c(F::ZERO, F::ZERO.copysign(i))
     }
 }
 
 /// Natural logarithm, principal branch (imaginary part in (−π, π], the sign of a zero
 /// imaginary part selecting the side of the cut). CPython's and NumPy's method: rescale
-/// huge and subnormal arguments, and use `log1p` when `|z|` is near 1.
+/// huge and subnormal arguments, and use `log1p` of an exact `|z|² − 1` when `|z|` is
+/// near 1.
 pub(crate) fn log<F: Float>(z: Complex<F>) -> Complex<F> {
     let (ax, ay) = (z.re.abs(), z.im.abs());
     if ax.is_nan() && ay.is_finite() {
@@ -218,13 +230,35 @@ pub(crate) fn log<F: Float>(z: Complex<F>) -> Complex<F> {
     } else {
         let h = ax.hypot(ay);
         if F::from_f64(0.71) <= h && h <= F::from_f64(1.73) {
-            let (am, an) = if ax > ay { (ax, ay) } else { (ay, ax) };
-            ((am - F::ONE) * (am + F::ONE) + an * an).ln_1p() * F::HALF
+            let (am, an) = if ax >= ay { (ax, ay) } else { (ay, ax) };
+            x2y2m1(am, an).ln_1p() * F::HALF
         } else {
             h.ln()
         }
     };
     c(rr, z.im.atan2(z.re))
+}
+
+/// `x² + y² − 1` without cancellation near the unit circle (glibc's method, which
+/// NumPy's `log` inherits): the squares are split exactly into high and low parts with
+/// fused multiply-adds, and the parts summed with compensation.
+///
+/// Requires `x ≥ y ≥ 0` with `x²` near `[1/2, 2]`.
+fn x2y2m1<F: Float>(x: F, y: F) -> F {
+    let (hx, hy) = (x * x, y * y);
+    let (lx, ly) = (x.mul_add(x, -hx), y.mul_add(y, -hy));
+    // hx − 1 is exact where it matters (hx in [1/2, 2], Sterbenz).
+    let (mut sum, mut comp) = (hx - F::ONE, F::ZERO);
+    for t in [hy, lx, ly] {
+        let s = sum + t;
+        comp += if sum.abs() >= t.abs() {
+            (sum - s) + t
+        } else {
+            (t - s) + sum
+        };
+        sum = s;
+    }
+    sum + comp
 }
 
 /// Principal square root (real part ≥ 0), Annex G special values, scaled against
@@ -286,7 +320,7 @@ pub(crate) fn pow<F: Float>(a: Complex<F>, b: Complex<F>) -> Complex<F> {
     }
     let hundred = F::from_f64(100.0);
     if b.im == F::ZERO && b.re > -hundred && b.re < hundred && b.re.trunc() == b.re {
-        // |n| < 100, so the conversion through f64 is exact.
+        // Integral and below 100 in magnitude: the conversion is exact.
         let n = b.re.to_i32();
         match n {
             1 => return a,
@@ -347,7 +381,7 @@ pub(crate) fn binary<F: Float>(op: BinaryOp, a: &[Complex<F>], b: &[Complex<F>])
     Ok(match op {
         Add => map2c(a, b, |x, y| c(x.re + y.re, x.im + y.im)),
         Sub => map2c(a, b, |x, y| c(x.re - y.re, x.im - y.im)),
-        Mul => map2c(a, b, mul),
+        Mul => map2c(a, b, mul_fused),
         Div => map2c(a, b, div),
         Pow => map2c(a, b, pow),
         Lt => map2(a, b, lt),

@@ -226,8 +226,6 @@ pub(crate) trait Float:
     const QUARTER_SQRT_MAX: Self;
     /// `π/2 − FRAC_PI_2`: the rounding error of `FRAC_PI_2`, for results near π/2.
     const PIO2_LO: Self;
-    /// Above this `|x|`, `tanh(x)` is ±1 to working precision.
-    const TANH_HUGE: Self;
     /// `sqrt(6 * EPSILON)` and `sqrt(3 * EPSILON)`: below these the complex inverse
     /// functions are the identity to working precision.
     const SQRT_6_EPSILON: Self;
@@ -279,6 +277,8 @@ pub(crate) trait Float:
     fn atan2(self, x: Self) -> Self;
     fn hypot(self, b: Self) -> Self;
     fn powf(self, b: Self) -> Self;
+    /// `self * a + b` with a single rounding.
+    fn mul_add(self, a: Self, b: Self) -> Self;
 }
 
 macro_rules! forward {
@@ -353,6 +353,8 @@ macro_rules! impl_float {
                 cbrt, exp, exp_m1, ln, ln_1p, log10, log2, sin, cos, tan, asin, acos, atan,
                 sinh, cosh, tanh);
             forward2!($t; copysign, atan2, hypot, powf);
+            #[inline(always)]
+            fn mul_add(self, a: Self, b: Self) -> Self { <$t>::mul_add(self, a, b) }
         }
     };
 }
@@ -366,7 +368,6 @@ impl_float!(f32, u32, 24, {
     const SQRT_6_EPSILON: Self = 8.457_279e-4;
     const SQRT_3_EPSILON: Self = 5.980_2e-4;
     const PIO2_LO: Self = -4.371_139e-8;
-    const TANH_HUGE: Self = 11.0;
 });
 impl_float!(f64, u64, 53, {
     const EXP_SPLIT: Self = 709.0;
@@ -377,5 +378,4 @@ impl_float!(f64, u64, 53, {
     const SQRT_6_EPSILON: Self = 3.650_024_149_988_857e-8;
     const SQRT_3_EPSILON: Self = 2.580_956_827_951_785e-8;
     const PIO2_LO: Self = 6.123_233_995_736_766e-17;
-    const TANH_HUGE: Self = 22.0;
 });

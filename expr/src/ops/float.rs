@@ -131,10 +131,11 @@ pub(crate) fn nextafter<F: Float>(a: F, b: F) -> F {
 /// `asinh(x)`, accurate to a few ulps over the whole range (FreeBSD's method).
 pub(crate) fn asinh<F: Float>(x: F) -> F {
     let ax = x.abs();
-    let r = if !ax.is_finite() || ax < F::TINY_ARG {
+    if !ax.is_finite() || ax < F::TINY_ARG {
         // ±inf, NaN, ±0 and tiny values are their own asinh.
         return x;
-    } else if ax > F::LARGE_ARG {
+    }
+    let r = if ax > F::LARGE_ARG {
         ax.ln() + F::LN_2
     } else if ax > F::TWO {
         (F::TWO * ax + F::ONE / ((ax * ax + F::ONE).sqrt() + ax)).ln()
@@ -163,11 +164,13 @@ pub(crate) fn acosh<F: Float>(x: F) -> F {
 /// `atanh(x)` via `log1p`, accurate for small `x` and near ±1.
 pub(crate) fn atanh<F: Float>(x: F) -> F {
     let ax = x.abs();
-    let r = if ax.is_nan() || ax > F::ONE {
+    if ax.is_nan() || ax > F::ONE {
         return F::NAN;
-    } else if ax < F::TINY_ARG {
+    }
+    if ax < F::TINY_ARG {
         return x;
-    } else if ax < F::HALF {
+    }
+    let r = if ax < F::HALF {
         let t = ax + ax;
         F::HALF * (t + t * ax / (F::ONE - ax)).ln_1p()
     } else {

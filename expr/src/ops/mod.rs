@@ -3,18 +3,24 @@
 //! so this module *is* the definition of what each operation means.
 //!
 //! The public functions check the operands and dispatch once per block on the dtype;
-//! the kernels below them are generic over the element traits in [`elem`] and
+//! the kernels below them are generic over the element traits in `elem` and
 //! monomorphized per dtype, so the per-element work is a tight loop.
 //!
-//! Layout: [`int`] (integers and bool), [`float`], [`complex`] (arithmetic and the
-//! exponential family), [`ctrig`] (complex trigonometric/hyperbolic functions), [`cast`]
+//! Layout: `int` (integers and bool), `float`, `complex` (arithmetic and the exponential
+//! family), `ctrig` (complex trigonometric and hyperbolic functions), `cast`
 //! (conversions and literals).
 //!
-//! Deviations from NumPy, all where NumPy's own result is platform-dependent or undefined:
-//! float → integer casts of NaN, infinities and values beyond the 64-bit range saturate;
-//! transcendental functions use the platform libm in the operand's precision (NumPy's
-//! SIMD loops may differ in the last ulp); complex `log1p` is accurate near 0 where
-//! NumPy's formula loses all digits.
+//! Where NumPy's result depends on the platform, the reference is NumPy 2 on x86-64
+//! Linux: complex `*` uses fused multiply-adds as NumPy's SIMD loops do there, float
+//! `maximum`/`minimum` return the second operand on ties (`maximum(-0.0, 0.0)` is
+//! `0.0`), and the complex functions follow glibc's special values.
+//!
+//! Deliberate deviations: float → integer casts of NaN, infinities and values beyond the
+//! 64-bit range saturate (NumPy's result is undefined there); transcendental functions
+//! use the platform libm in the operand's precision (real `arcsinh`/`arccosh`/`arctanh`
+//! are computed here, as Rust's overflow or lose digits), so NumPy's SIMD loops may
+//! differ in the last ulp or two; complex `log1p` is accurate near 0, where NumPy's
+//! formula loses all digits.
 
 mod cast;
 mod complex;
@@ -155,9 +161,10 @@ pub fn cast(x: &Block, to: DType) -> Block {
 
 /// `where(cond, a, b)` elementwise; `a` and `b` share a dtype.
 ///
-/// Never fails: if `cond` is not bool it is tested `!= 0`, if `b` has another dtype it is
-/// cast to `a`'s, and a short operand counts as false / repeats `b`'s last values up to
-/// the length of `a` (the lowering never produces such operands).
+/// The result has `a`'s dtype and length. Never fails on malformed operands, which the
+/// lowering never produces: a non-bool `cond` is tested `!= 0`, a `b` of another dtype is
+/// cast to `a`'s, missing conditions count as false and a short `b` repeats its last
+/// value.
 pub fn select(cond: &Block, a: &Block, b: &Block) -> Block {
     let cond_owned;
     let cond: &[bool] = match cond {
@@ -234,6 +241,7 @@ pub(crate) fn compare<T: Copy + PartialOrd>(op: BinaryOp, a: &[T], b: &[T]) -> B
         BinaryOp::Eq => map2(a, b, |x, y| x == y),
         BinaryOp::Ne => map2(a, b, |x, y| x != y),
         BinaryOp::Ge => map2(a, b, |x, y| x >= y),
+        // Gt; callers pass comparisons only.
         _ => map2(a, b, |x, y| x > y),
     }
 }

@@ -4,6 +4,7 @@
 //! [`crate::ops`]; `with_ops` covers kernels that compute.
 
 mod errors;
+mod random;
 mod reduce;
 mod sources;
 mod views;

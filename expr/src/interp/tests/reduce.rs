@@ -42,7 +42,7 @@ fn float_reductions_over_every_axis_set() {
             let run = |op| {
                 run1::<f64>(
                     &reduce_program(DType::F64, &shape, op, &axes),
-                    &[xr.clone()],
+                    std::slice::from_ref(&xr),
                 )
             };
             let count: usize = axes.iter().map(|&a| shape[a]).product();
@@ -387,4 +387,67 @@ fn several_stores_in_one_kernel() {
         assert_eq!(outs[2].as_f64().expect("f64"), &max);
         assert_eq!(outs[3].as_f64().expect("f64"), &x);
     }
+}
+
+#[test]
+fn complex_sum_prod_mean_over_axes() {
+    let x = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| {
+        C128::new(i[0] as f64 - 1.0, 0.5 * i[1] as f64)
+    });
+    let run = |op, axes: &[usize]| {
+        run1::<C128>(
+            &reduce_program(DType::C128, &[3, 4], op, axes),
+            &[aref(x.view())],
+        )
+    };
+    let zero = C128::new(0.0, 0.0);
+    let one = C128::new(1.0, 0.0);
+    assert_eq!(
+        run(ReduceOp::Sum, &[0]),
+        reference(&x, &[0], zero, |a, b| a + b)
+    );
+    assert_eq!(
+        run(ReduceOp::Prod, &[1]),
+        reference(&x, &[1], one, |a, b| a * b)
+    );
+    assert_eq!(
+        run(ReduceOp::Mean, &[0, 1]),
+        reference(&x, &[0, 1], zero, |a, b| a + b).mapv(|s| s / 12.0)
+    );
+    let x64 = x.mapv(|c| C64::new(c.re as f32, c.im as f32));
+    let got = run1::<C64>(
+        &reduce_program(DType::C64, &[3, 4], ReduceOp::Mean, &[1]),
+        &[aref(x64.view())],
+    );
+    let want = reference(&x64, &[1], C64::new(0.0, 0.0), |a, b| a + b).mapv(|s| s / 4.0);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn zero_dimensional_and_axis_free_reductions() {
+    // A 0-d kernel reduced over no axes stores its one value.
+    let x = ndarray::arr0(2.5).into_dyn();
+    for op in [
+        ReduceOp::Sum,
+        ReduceOp::Prod,
+        ReduceOp::Min,
+        ReduceOp::Max,
+        ReduceOp::Mean,
+    ] {
+        let got = run1::<f64>(&reduce_program(DType::F64, &[], op, &[]), &[aref(x.view())]);
+        assert_eq!(got[IxDyn(&[])], 2.5, "{op:?}");
+    }
+    // Reducing a reversed, transposed input through its view.
+    let y = iota(&[6, 5]);
+    let yt = y.t();
+    let yr = yt.slice(ndarray::s![..;-1, ..]);
+    let got = run1::<f64>(
+        &reduce_program(DType::F64, &[5, 6], ReduceOp::Sum, &[1]),
+        &[aref(yr.into_dyn())],
+    );
+    let want: Vec<f64> = (0..5)
+        .rev()
+        .map(|c| (0..6).map(|r| (r * 5 + c) as f64).sum())
+        .collect();
+    assert_eq!(got.into_raw_vec_and_offset().0, want);
 }
