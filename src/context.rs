@@ -280,7 +280,8 @@ impl Context {
             }
         }
         let ast = vex_expr::parse(expr).map_err(|e| e.locate(expr))?;
-        let checked = vex_expr::check(&ast, &signature.entries).map_err(|e| e.locate(expr))?
+        let checked = vex_expr::check(&ast, &signature.entries)
+            .map_err(|e| e.locate(expr))?
             .with_source(expr);
         let program = Program {
             source: key.0.clone(),

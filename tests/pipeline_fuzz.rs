@@ -9,12 +9,45 @@ use proptest::prelude::*;
 use vex::{Array, Vars};
 
 const UNARY_FUNCS: &[&str] = &[
-    "sin", "cos", "exp", "log", "sqrt", "abs", "sign", "floor", "round", "isnan", "arctan",
-    "tanh", "expm1", "log1p", "conj", "real", "imag", "square", "cbrt", "reciprocal", "copy",
-    "ones_like", "bool", "int8", "uint16", "int64", "float32", "complex64", "deg2rad",
+    "sin",
+    "cos",
+    "exp",
+    "log",
+    "sqrt",
+    "abs",
+    "sign",
+    "floor",
+    "round",
+    "isnan",
+    "arctan",
+    "tanh",
+    "expm1",
+    "log1p",
+    "conj",
+    "real",
+    "imag",
+    "square",
+    "cbrt",
+    "reciprocal",
+    "copy",
+    "ones_like",
+    "bool",
+    "int8",
+    "uint16",
+    "int64",
+    "float32",
+    "complex64",
+    "deg2rad",
 ];
 const BINARY_FUNCS: &[&str] = &[
-    "arctan2", "hypot", "maximum", "minimum", "fmod", "copysign", "logaddexp", "nextafter",
+    "arctan2",
+    "hypot",
+    "maximum",
+    "minimum",
+    "fmod",
+    "copysign",
+    "logaddexp",
+    "nextafter",
     "complex",
 ];
 const REDUCTIONS: &[&str] = &["sum", "prod", "min", "max", "mean", "any", "all"];
@@ -23,8 +56,27 @@ const OPS: &[&str] = &[
     ">>",
 ];
 const LEAVES: &[&str] = &[
-    "a", "b", "m", "i", "u", "c", "z", "k", "2", "-3", "0.5", "1e300", "nan", "inf", "True", "2j",
-    "pi", "0", "arange(5)", "linspace(0, 1, 5)", "zeros((2, 5))",
+    "a",
+    "b",
+    "m",
+    "i",
+    "u",
+    "c",
+    "z",
+    "k",
+    "2",
+    "-3",
+    "0.5",
+    "1e300",
+    "nan",
+    "inf",
+    "True",
+    "2j",
+    "pi",
+    "0",
+    "arange(5)",
+    "linspace(0, 1, 5)",
+    "zeros((2, 5))",
 ];
 
 fn expr() -> impl Strategy<Value = String> {
@@ -33,15 +85,26 @@ fn expr() -> impl Strategy<Value = String> {
         prop_oneof![
             (inner.clone(), prop::sample::select(OPS), inner.clone())
                 .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
-            (prop::sample::select(UNARY_FUNCS), inner.clone()).prop_map(|(f, a)| format!("{f}({a})")),
-            (prop::sample::select(BINARY_FUNCS), inner.clone(), inner.clone())
+            (prop::sample::select(UNARY_FUNCS), inner.clone())
+                .prop_map(|(f, a)| format!("{f}({a})")),
+            (
+                prop::sample::select(BINARY_FUNCS),
+                inner.clone(),
+                inner.clone()
+            )
                 .prop_map(|(f, a, b)| format!("{f}({a}, {b})")),
             (prop::sample::select(REDUCTIONS), inner.clone(), -3i32..3)
                 .prop_map(|(f, a, ax)| format!("{f}({a}, axis={ax})")),
-            (prop::sample::select(REDUCTIONS), inner.clone()).prop_map(|(f, a)| format!("{f}({a})")),
+            (prop::sample::select(REDUCTIONS), inner.clone())
+                .prop_map(|(f, a)| format!("{f}({a})")),
             (inner.clone(), inner.clone(), inner.clone())
                 .prop_map(|(c, a, b)| format!("where({c}, {a}, {b})")),
-            (inner.clone(), -6i32..6, -6i32..6, prop::sample::select(&[1i32, 2, -1, -2][..]))
+            (
+                inner.clone(),
+                -6i32..6,
+                -6i32..6,
+                prop::sample::select(&[1i32, 2, -1, -2][..])
+            )
                 .prop_map(|(a, x, y, st)| format!("({a})[{x}:{y}:{st}]")),
             inner.clone().prop_map(|a| format!("({a})[:, None]")),
             inner.clone().prop_map(|a| format!("({a})[..., 0]")),
@@ -53,7 +116,17 @@ fn expr() -> impl Strategy<Value = String> {
     })
 }
 
-fn data() -> (Array1<f64>, Array2<f64>, Array1<i16>, Array1<u8>, Array1<bool>, Array1<vex::C128>) {
+/// The test operands: a, m, i, u, c, z.
+type Data = (
+    Array1<f64>,
+    Array2<f64>,
+    Array1<i16>,
+    Array1<u8>,
+    Array1<bool>,
+    Array1<vex::C128>,
+);
+
+fn data() -> Data {
     let a = Array1::from(vec![0.5, -1.0, 0.0, 3.25, f64::NAN]);
     let m = Array2::from_shape_fn((2, 5), |(i, j)| i as f64 * 2.0 - j as f64 + 0.5);
     let i = Array1::from(vec![-32768i16, -1, 0, 7, 32767]);

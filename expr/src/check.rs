@@ -306,6 +306,13 @@ impl Checker<'_> {
     }
 
     fn name(&self, name: &str, span: Span) -> Result<TRef> {
+        if name == "None" {
+            return Err(Error::at(
+                ErrorKind::Syntax,
+                span,
+                "'None' is only allowed in a subscript, as a new axis: a[:, None], or as axis=None",
+            ));
+        }
         if let Some(v) = self.scope.get(name) {
             // Re-anchor the span at the use so errors point where the user looks.
             return Ok(v.clone());
@@ -595,6 +602,16 @@ pub(crate) fn binary(op: BinaryOp, a: TRef, b: TRef, span: Span, op_span: Span) 
             if ty.weak {
                 return Ok(mk(Div, a, b, ty));
             }
+            if target != dt {
+                // Integers divide in float64, and a Python integer goes there directly, so
+                // `uint8_array / -3` is fine although -3 is no uint8.
+                return Ok(mk(
+                    Div,
+                    cast(a0, target),
+                    cast(b0, target),
+                    Ty::strong(target),
+                ));
+            }
             Ok(mk(
                 Div,
                 cast(a, target),
@@ -634,6 +651,9 @@ pub(crate) fn binary(op: BinaryOp, a: TRef, b: TRef, span: Span, op_span: Span) 
             Ok(mk(op, a, b, ty))
         }
         Lt | Le | Eq | Ne | Ge | Gt => {
+            if let Some(exact) = signed_unsigned_comparison(op, &a0, &b0, span) {
+                return Ok(exact);
+            }
             let rty = if ty.weak {
                 Ty::weak(Kind::Bool)
             } else {
@@ -666,6 +686,72 @@ pub(crate) fn binary(op: BinaryOp, a: TRef, b: TRef, span: Span, op_span: Span) 
             Ok(mk(op, a, b, ty))
         }
     }
+}
+
+/// An exact comparison of a signed integer array with a uint64 one.
+///
+/// Their common type is float64, which cannot tell 2**63-1 from 2**63; NumPy compares these
+/// exactly, and so does vex: a negative signed value is below every unsigned one, and the
+/// others compare as uint64.
+fn signed_unsigned_comparison(op: BinaryOp, a: &TRef, b: &TRef, span: Span) -> Option<TRef> {
+    use BinaryOp::*;
+    let strong = |t: &TRef, f: fn(DType) -> bool| !t.ty.weak && f(t.ty.dtype);
+    let (s, u, op) = if strong(a, DType::is_signed_int) && strong(b, |d| d == DType::U64) {
+        (a.clone(), b.clone(), op)
+    } else if strong(b, DType::is_signed_int) && strong(a, |d| d == DType::U64) {
+        let flipped = match op {
+            Lt => Gt,
+            Le => Ge,
+            Gt => Lt,
+            Ge => Le,
+            other => other,
+        };
+        (b.clone(), a.clone(), flipped)
+    } else {
+        return None;
+    };
+    let ndim = s.ndim.max(u.ndim);
+    let boolean = Ty::strong(DType::Bool);
+    let zero = cast(
+        node(
+            TKind::Literal(Literal::Int(0)),
+            Ty::weak(Kind::Int),
+            0,
+            span,
+        ),
+        s.ty.dtype,
+    );
+    let negative = node(TKind::Binary(Lt, s.clone(), zero), boolean, s.ndim, span);
+    let as_unsigned = node(
+        TKind::Binary(op, cast(s.clone(), DType::U64), u),
+        boolean,
+        ndim,
+        span,
+    );
+    Some(match op {
+        // True for every negative value.
+        Lt | Le | Ne => node(
+            TKind::Binary(Or, negative, as_unsigned),
+            boolean,
+            ndim,
+            span,
+        ),
+        // False for every negative value.
+        _ => {
+            let not_negative = node(
+                TKind::Unary(crate::ir::UnaryOp::Not, negative),
+                boolean,
+                s.ndim,
+                span,
+            );
+            node(
+                TKind::Binary(And, not_negative, as_unsigned),
+                boolean,
+                ndim,
+                span,
+            )
+        }
+    })
 }
 
 /// The literal value of `-5`-like expressions, for early error detection.

@@ -374,7 +374,6 @@ mod snapshot_tests {
         ("conditional", "a if a > 0 else b"),
         ("lambda", "lambda x: x"),
         ("chained_comparison", "0 < x < 1"),
-        ("none_outside_subscript", "a + None"),
         ("assign_subscript", "a[0] = 1"),
         ("positional_after_keyword", "sum(a, axis=0, 1)"),
         ("callee_not_name", "(f)(x)"),

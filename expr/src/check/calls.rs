@@ -308,10 +308,11 @@ impl Checker<'_> {
             "conj" => {
                 let x = super::strengthen(x);
                 let dt = x.ty.dtype;
-                if dt.is_complex() {
-                    Ok(call_node(Func::Conj, vec![x], dt, span))
-                } else {
-                    Ok(x)
+                match dt.kind() {
+                    Kind::Complex => Ok(call_node(Func::Conj, vec![x], dt, span)),
+                    // NumPy has no bool loop for conjugate: the result is int8.
+                    Kind::Bool => Ok(cast(x, DType::I8)),
+                    _ => Ok(x),
                 }
             }
             "real" => real_imag(Func::Real, x, span),
@@ -384,7 +385,16 @@ impl Checker<'_> {
                     span,
                 ))
             }
-            "square" => binary(BinaryOp::Mul, x.clone(), x, span, span).map(super::strengthen),
+            "square" => {
+                // NumPy has no bool loop for square: it squares in int8.
+                let x = super::strengthen(x);
+                let x = if x.ty.dtype.is_bool() {
+                    cast(x, DType::I8)
+                } else {
+                    x
+                };
+                binary(BinaryOp::Mul, x.clone(), x, span, span)
+            }
             "reciprocal" => {
                 let one = node(
                     TKind::Literal(Literal::Int(1)),

@@ -5,8 +5,8 @@ use ndarray::{ArrayD, IxDyn};
 use super::{check, OperandSig};
 use crate::dtype::DType;
 use crate::error::{Error, ErrorKind};
-use crate::value::{ArrayRef, Operand, Scalar};
 use crate::parse;
+use crate::value::{ArrayRef, Operand, Scalar};
 
 fn sig(vars: &[(&str, DType, usize)]) -> Vec<(String, OperandSig)> {
     vars.iter()
@@ -25,7 +25,11 @@ fn sig(vars: &[(&str, DType, usize)]) -> Vec<(String, OperandSig)> {
 
 fn types(src: &str, vars: &[(&str, DType, usize)]) -> Vec<(DType, usize)> {
     let checked = check(&parse(src).unwrap(), &sig(vars)).unwrap();
-    checked.outputs.iter().map(|o| (o.ty.dtype, o.ndim)).collect()
+    checked
+        .outputs
+        .iter()
+        .map(|o| (o.ty.dtype, o.ndim))
+        .collect()
 }
 
 fn check_err(src: &str, vars: &[(&str, DType, usize)]) -> Error {
@@ -36,7 +40,14 @@ fn check_err(src: &str, vars: &[(&str, DType, usize)]) -> Error {
 #[test]
 fn result_types_follow_numpy() {
     use DType::*;
-    let v = [("a", F32, 1), ("b", F64, 2), ("i", I8, 1), ("u", U8, 1), ("c", C64, 1), ("m", Bool, 1)];
+    let v = [
+        ("a", F32, 1),
+        ("b", F64, 2),
+        ("i", I8, 1),
+        ("u", U8, 1),
+        ("c", C64, 1),
+        ("m", Bool, 1),
+    ];
     let cases: &[(&str, DType, usize)] = &[
         ("a * 2.5", F32, 1),
         ("a * b", F64, 2),
@@ -106,6 +117,8 @@ fn error_kinds() {
         ("a << 1", ErrorKind::Type),
         ("sum(a, kind=1)", ErrorKind::Arguments),
         ("a(1)", ErrorKind::UnknownFunction),
+        ("a + None", ErrorKind::Syntax),
+        ("a[None + 1]", ErrorKind::Syntax),
     ];
     for &(src, kind) in cases {
         assert_eq!(check_err(src, &v).kind, kind, "{src}");

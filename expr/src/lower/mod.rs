@@ -145,6 +145,11 @@ impl Lowerer<'_, '_, '_> {
                 Ok(self.g.add(G::Unary(*op, x), dtype, shape))
             }
             TKind::Binary(op, a, b) => {
+                if op.is_comparison() {
+                    if let Some(id) = self.out_of_range_comparison(*op, a, b)? {
+                        return Ok(id);
+                    }
+                }
                 let (ta, tb) = (a.clone(), b.clone());
                 let ids = [self.value(a)?, self.value(b)?];
                 let (ids, shape) = self.broadcast_all(&ids, &[&ta, &tb], e.span)?;
@@ -254,6 +259,55 @@ impl Lowerer<'_, '_, '_> {
         }
     }
 
+    /// `int_array < 300` for an int8 array: NumPy 2 compares with a Python integer outside
+    /// the array's range exactly (everything is below it) instead of failing, and so does
+    /// vex: the result is a constant.
+    fn out_of_range_comparison(
+        &mut self,
+        op: crate::ir::BinaryOp,
+        a: &TRef,
+        b: &TRef,
+    ) -> Result<Option<Gid>> {
+        use crate::ir::BinaryOp::*;
+        for (lit, other, lit_on_right) in [(b, a, true), (a, b, false)] {
+            let TKind::Cast(x) = &lit.kind else { continue };
+            if !(x.ty.weak && x.ty.dtype.kind() == Kind::Int && lit.ty.dtype.is_int()) {
+                continue;
+            }
+            let v = consts::as_i128(self.weak_const(x)?);
+            if consts::fit(Literal::Int(v), lit.ty.dtype, x.span).is_ok() {
+                continue;
+            }
+            // Normalise to `other OP v`.
+            let op = if lit_on_right {
+                op
+            } else {
+                match op {
+                    Lt => Gt,
+                    Le => Ge,
+                    Gt => Lt,
+                    Ge => Le,
+                    o => o,
+                }
+            };
+            let above = v > 0;
+            let result = match op {
+                Ne => true,
+                Eq => false,
+                Lt | Le => above,
+                _ => !above,
+            };
+            let other = self.value(other)?;
+            let shape = self.g.shape(other).to_vec();
+            return Ok(Some(self.g.constant(
+                Literal::Bool(result),
+                DType::Bool,
+                shape,
+            )));
+        }
+        Ok(None)
+    }
+
     /// Broadcasts the operands of an elementwise node to their common shape.
     fn broadcast_all(
         &mut self,
@@ -360,9 +414,11 @@ impl Lowerer<'_, '_, '_> {
         }
         let len = len.max(0.0) as usize;
         check_size(&[len], DType::F64, e.span)?;
+        // NumPy fills a float arange with `start + i*delta` where `delta = (start + step) -
+        // start`, which is not always `step` in floating point.
         let src = GSource::Arange {
             start: Literal::Float(a),
-            step: Literal::Float(s),
+            step: Literal::Float((a + s) - a),
             len,
         };
         Ok(self

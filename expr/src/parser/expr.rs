@@ -356,6 +356,8 @@ impl Parser<'_> {
             TokenKind::Keyword if text == "True" || text == "False" => {
                 ExprKind::Bool(text == "True")
             }
+            // `None` is a value only as `axis=None`; the checker rejects it elsewhere.
+            TokenKind::Keyword if text == "None" => ExprKind::Name("None".to_string()),
             TokenKind::Punct if text == "[" => {
                 let mut error = syntax(t.span, "list literals are not supported");
                 error.help = Some("use a tuple, as in axis=(0, 1)".into());
