@@ -85,7 +85,7 @@ fn main() -> ExitCode {
     let color = stderr_color();
     let (program, result) = match cli.command {
         None => {
-            println!("{SHORT_HELP}");
+            let _ = writeln!(std::io::stdout(), "{SHORT_HELP}");
             return ExitCode::SUCCESS;
         }
         Some(Command::Eval {
@@ -98,11 +98,8 @@ fn main() -> ExitCode {
         }
         Some(Command::Explain { program, bindings }) => {
             let r = commands::explain(&program, &bindings).map(|ex| {
-                for name in &ex.defaulted {
-                    eprintln!(
-                        "note: '{name}' is not given; assuming float64{:?}",
-                        commands::DEFAULT_SHAPE
-                    );
+                for (name, shape) in &ex.defaulted {
+                    eprintln!("note: '{name}' is not given; assuming float64{shape:?}");
                 }
                 ex.ir
             });
@@ -127,8 +124,7 @@ fn report(failure: &Failure, program: &str, color: bool) -> ExitCode {
 
 /// Colored diagnostics only on a terminal, and never when NO_COLOR is set (no-color.org).
 fn stderr_color() -> bool {
-    std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 #[cfg(test)]
@@ -143,8 +139,8 @@ mod tests {
 
     #[test]
     fn parses_eval_arguments_in_any_order() {
-        let cli = Cli::try_parse_from(["vex", "eval", "a*k", "a=a.npy", "-o", "r.npy", "k=-2"])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["vex", "eval", "a*k", "a=a.npy", "-o", "r.npy", "k=-2"]).unwrap();
         let Some(Command::Eval {
             program,
             bindings,
