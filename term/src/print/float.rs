@@ -73,10 +73,28 @@ fn sign_str(negative: bool, plus: bool) -> &'static str {
     }
 }
 
+/// Digits NumPy prints for array elements by default (`precision=8`, `floatmode='maxprec'`):
+/// at most this many after the point, fewer when fewer already identify the value.
+pub const ARRAY_PRECISION: usize = 8;
+
 /// Positional notation split at the point: `("-12", "5")` for -12.5; `("1", "")` for 1.
-fn positional<T: Float>(x: T, plus: bool) -> (String, String) {
-    let (d, exp) = digits(x);
+/// With `precision`, at most that many fractional digits (rounded, trailing zeros dropped).
+fn positional<T: Float>(x: T, plus: bool, precision: Option<usize>) -> (String, String) {
     let sign = sign_str(x.to_f64().is_sign_negative(), plus);
+    if let Some(p) = precision {
+        let (d, exp) = digits(x);
+        // Only round when the shortest digits are longer than the precision allows.
+        let frac_len = (d.len() as i32 - exp - 1).max(0) as usize;
+        if frac_len > p {
+            let s = format!("{:.p$}", x.abs().to_f64());
+            let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+            return (
+                format!("{sign}{int}"),
+                frac.trim_end_matches('0').to_string(),
+            );
+        }
+    }
+    let (d, exp) = digits(x);
     if exp >= 0 {
         let point = exp as usize + 1;
         if d.len() <= point {
@@ -91,10 +109,20 @@ fn positional<T: Float>(x: T, plus: bool) -> (String, String) {
     }
 }
 
-/// Scientific notation in parts: `("-1", "25", -3)` for -1.25e-03.
-fn scientific<T: Float>(x: T, plus: bool) -> (String, String, i32) {
-    let (d, exp) = digits(x);
+/// Scientific notation in parts: `("-1", "25", -3)` for -1.25e-03. With `precision`, at most
+/// that many mantissa digits after the point.
+fn scientific<T: Float>(x: T, plus: bool, precision: Option<usize>) -> (String, String, i32) {
     let sign = sign_str(x.to_f64().is_sign_negative(), plus);
+    let (d, exp) = digits(x);
+    if let Some(p) = precision {
+        if d.len() > p + 1 {
+            let s = format!("{:.p$e}", x.abs().to_f64());
+            let (mantissa, e) = s.split_once('e').unwrap_or((&s, "0"));
+            let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+            let frac = frac.trim_end_matches('0').to_string();
+            return (format!("{sign}{int}"), frac, e.parse().unwrap_or(exp));
+        }
+    }
     (format!("{sign}{}", &d[..1]), d[1..].to_string(), exp)
 }
 
@@ -151,7 +179,7 @@ impl FloatFormat {
             // Only NaN and infinities: no digits to align.
         } else if f.exp_format {
             for &x in &finite {
-                let (int, frac, exp) = scientific(x, plus);
+                let (int, frac, exp) = scientific(x, plus, Some(ARRAY_PRECISION));
                 f.pad_left = f.pad_left.max(int.len());
                 f.precision = f.precision.max(frac.len());
                 f.exp_digits = f.exp_digits.max(exp.unsigned_abs().to_string().len());
@@ -159,7 +187,7 @@ impl FloatFormat {
             f.pad_right = f.exp_digits + 2 + f.precision;
         } else {
             for &x in &finite {
-                let (int, frac) = positional(x, plus);
+                let (int, frac) = positional(x, plus, Some(ARRAY_PRECISION));
                 f.pad_left = f.pad_left.max(int.len());
                 f.pad_right = f.pad_right.max(frac.len());
             }
@@ -184,11 +212,11 @@ impl FloatFormat {
         }
         let (pl, pr) = (self.pad_left, self.pad_right);
         if self.exp_format {
-            let (int, frac, exp) = scientific(x, self.plus);
+            let (int, frac, exp) = scientific(x, self.plus, Some(ARRAY_PRECISION));
             let p = self.precision;
             format!("{int:>pl$}.{frac:0<p$}{}", exponent(exp, self.exp_digits))
         } else {
-            let (int, frac) = positional(x, self.plus);
+            let (int, frac) = positional(x, self.plus, Some(ARRAY_PRECISION));
             format!("{int:>pl$}.{frac:<pr$}")
         }
     }
@@ -212,14 +240,14 @@ pub fn scalar<T: Float>(x: T, plus: bool, trim_zero: bool) -> String {
     }
     let a = x.to_f64().abs();
     if a == 0.0 || (1e-4..T::SCALAR_CUTOFF).contains(&a) {
-        let (int, frac) = positional(x, plus);
+        let (int, frac) = positional(x, plus, None);
         match (frac.is_empty(), trim_zero) {
             (true, true) => int,
             (true, false) => format!("{int}.0"),
             (false, _) => format!("{int}.{frac}"),
         }
     } else {
-        let (int, frac, exp) = scientific(x, plus);
+        let (int, frac, exp) = scientific(x, plus, None);
         let point = if frac.is_empty() { "" } else { "." };
         format!("{int}{point}{frac}{}", exponent(exp, 2))
     }
@@ -240,7 +268,13 @@ mod tests {
         assert_eq!(all(&[-0.0, 1.0]), ["-0.", " 1."]);
         assert_eq!(all(&[0.0, 0.0]), ["0.", "0."]);
         assert_eq!(all(&[123456.5]), ["123456.5"]);
-        assert_eq!(all(&[0.1 + 0.2]), ["0.30000000000000004"]);
+        // At most 8 digits after the point, as NumPy prints arrays.
+        assert_eq!(all(&[0.1 + 0.2]), ["0.3"]);
+        assert_eq!(all(&[2f64.sqrt(), 1.0]), ["1.41421356", "1.        "]);
+        assert_eq!(
+            all(&[1.0 / 3.0 * 1e-6, 1.0]),
+            ["3.33333333e-07", "1.00000000e+00"]
+        );
         assert_eq!(all(&[0.1f32, 1.0]), ["0.1", "1. "]);
     }
 
