@@ -95,7 +95,7 @@ impl Signature {
     pub fn of(vars: &Vars<'_>) -> Signature {
         let mut entries: Vec<(String, OperandSig)> = vars
             .iter()
-            .map(|(n, v)| (n.to_string(), operand_sig(v)))
+            .map(|(n, v)| (n.to_string(), vex_expr::operand_sig(v)))
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         Signature { entries }
@@ -120,21 +120,6 @@ impl Signature {
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         Signature { entries }
-    }
-}
-
-fn operand_sig(v: &Operand<'_>) -> OperandSig {
-    match v {
-        Operand::Array(a) => OperandSig {
-            dtype: a.dtype(),
-            ndim: a.ndim(),
-            weak: false,
-        },
-        Operand::Scalar(s) => OperandSig {
-            dtype: vex_expr::DType::default_for(s.kind()),
-            ndim: 0,
-            weak: true,
-        },
     }
 }
 

@@ -131,21 +131,7 @@ fn rendered(src: &str, vars: &[(&str, Operand)]) -> String {
         let ast = parse(src)?;
         let sigs: Vec<(String, OperandSig)> = vars
             .iter()
-            .map(|(n, v)| {
-                let s = match v {
-                    Operand::Array(a) => OperandSig {
-                        dtype: a.dtype(),
-                        ndim: a.ndim(),
-                        weak: false,
-                    },
-                    Operand::Scalar(s) => OperandSig {
-                        dtype: DType::default_for(s.kind()),
-                        ndim: 0,
-                        weak: true,
-                    },
-                };
-                (n.to_string(), s)
-            })
+            .map(|(n, v)| (n.to_string(), crate::operand_sig(v)))
             .collect();
         let checked = check(&ast, &sigs)?.with_source(src);
         let ops: Vec<(&str, &Operand)> = vars.iter().map(|(n, v)| (*n, v)).collect();

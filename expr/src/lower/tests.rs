@@ -3,38 +3,14 @@
 
 use ndarray::{array, ArrayD, IxDyn};
 
-use crate::check::{check, OperandSig};
 use crate::dtype::DType;
 use crate::error::{ErrorKind, Result};
+use crate::interp;
 use crate::ir::{Program, Source};
 use crate::value::{Array, Operand, Scalar};
-use crate::{interp, optimize, parse};
 
 fn compile(src: &str, vars: &[(&str, Operand)]) -> Result<Program> {
-    let ast = parse(src)?;
-    let sig: Vec<(String, OperandSig)> = vars
-        .iter()
-        .map(|(n, v)| {
-            let sig = match v {
-                Operand::Array(a) => OperandSig {
-                    dtype: a.dtype(),
-                    ndim: a.ndim(),
-                    weak: false,
-                },
-                Operand::Scalar(s) => OperandSig {
-                    dtype: DType::default_for(s.kind()),
-                    ndim: 0,
-                    weak: true,
-                },
-            };
-            (n.to_string(), sig)
-        })
-        .collect();
-    let checked = check(&ast, &sig)?;
-    let ops: Vec<(&str, &Operand)> = vars.iter().map(|(n, v)| (*n, v)).collect();
-    let mut p = crate::lower(&checked, &ops)?;
-    optimize::optimize(&mut p);
-    Ok(p)
+    crate::compile(src, vars)
 }
 
 fn eval(src: &str, vars: &[(&str, Operand)]) -> Result<Vec<Array>> {
