@@ -14,9 +14,83 @@ pub enum Backend {
     /// The reference interpreter: block-at-a-time evaluation, always available, and the
     /// oracle other backends are tested against.
     Interpreter,
-    /// The best backend available on this machine.
+    /// Native code compiled with Cranelift, run on all cores. Programs it cannot compile
+    /// yet (complex numbers) fail with an error naming what is missing.
+    Jit,
+    /// The JIT where the host supports it and the program compiles, the interpreter
+    /// otherwise. The environment variable `VEX_BACKEND=interp|jit` overrides the choice.
     #[default]
     Auto,
+}
+
+impl Backend {
+    /// The backend `Auto` stands for in this process (`VEX_BACKEND`, read once).
+    fn resolve(self) -> Backend {
+        static FROM_ENV: OnceLock<Backend> = OnceLock::new();
+        match self {
+            Backend::Auto => {
+                *FROM_ENV.get_or_init(|| match std::env::var("VEX_BACKEND").as_deref() {
+                    Ok("interp") | Ok("interpreter") => Backend::Interpreter,
+                    Ok("jit") => Backend::Jit,
+                    _ => Backend::Auto,
+                })
+            }
+            b => b,
+        }
+    }
+}
+
+/// The process-wide JIT (compiled kernels are shared by every context), or why there is
+/// none on this host.
+fn jit() -> Result<&'static vex_jit::Jit, &'static str> {
+    static JIT: OnceLock<Result<vex_jit::Jit, String>> = OnceLock::new();
+    JIT.get_or_init(|| vex_jit::Jit::new().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| e.as_str())
+}
+
+/// Runs `ir` on `backend`: the single place where backends are chosen. With `outputs`,
+/// writes into them and returns `None`.
+fn execute(
+    backend: Backend,
+    ir: &vex_expr::ir::Program,
+    inputs: &[ArrayRef<'_>],
+    mut outputs: Option<&mut [Array]>,
+) -> Result<Option<Vec<Array>>> {
+    let backend = backend.resolve();
+    if backend != Backend::Interpreter {
+        match jit() {
+            Ok(jit) => {
+                let result = match outputs.as_deref_mut() {
+                    Some(outs) => jit.run_into(ir, inputs, outs).map(|()| None),
+                    None => jit.run(ir, inputs).map(Some),
+                };
+                match result {
+                    Ok(r) => return Ok(r),
+                    Err(vex_jit::JitError::Eval(e)) => return Err(e),
+                    Err(vex_jit::JitError::Unsupported(why)) if backend == Backend::Jit => {
+                        return Err(Error::new(
+                            ErrorKind::Unsupported,
+                            format!("the JIT backend cannot run this program: {why}"),
+                        ))
+                    }
+                    // The JIT says so before writing anything: the interpreter takes over.
+                    Err(vex_jit::JitError::Unsupported(_)) => {}
+                }
+            }
+            Err(why) if backend == Backend::Jit => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!("the JIT is not available on this machine: {why}"),
+                ))
+            }
+            Err(_) => {}
+        }
+    }
+    match outputs {
+        Some(outs) => vex_expr::interp::run_into(ir, inputs, outs).map(|()| None),
+        None => vex_expr::interp::run(ir, inputs).map(Some),
+    }
 }
 
 /// Named operands for one evaluation.
@@ -142,10 +216,9 @@ impl Program {
     pub fn run(&self, vars: &Vars<'_>) -> Result<Vec<Array>> {
         let ir = self.lower(vars)?;
         let inputs = self.inputs(&ir, vars)?;
-        match self.backend {
-            Backend::Auto | Backend::Interpreter => vex_expr::interp::run(&ir, &inputs),
-        }
-        .map_err(|e| e.locate(&self.source))
+        execute(self.backend, &ir, &inputs, None)
+            .map(|outs| outs.expect("outputs are returned when none are given"))
+            .map_err(|e| e.locate(&self.source))
     }
 
     /// Runs the program, writing its outputs into `outputs`, which must have the result
@@ -153,12 +226,9 @@ impl Program {
     pub fn run_into(&self, vars: &Vars<'_>, outputs: &mut [Array]) -> Result<()> {
         let ir = self.lower(vars)?;
         let inputs = self.inputs(&ir, vars)?;
-        match self.backend {
-            Backend::Auto | Backend::Interpreter => {
-                vex_expr::interp::run_into(&ir, &inputs, outputs)
-            }
-        }
-        .map_err(|e| e.locate(&self.source))
+        execute(self.backend, &ir, &inputs, Some(outputs))
+            .map(|_| ())
+            .map_err(|e| e.locate(&self.source))
     }
 
     /// The optimised kernel IR this program runs for these operands, as text.

@@ -1,7 +1,8 @@
 //! Random programs through the whole pipeline (parse, check, lower, optimise, interpret).
 //!
-//! Two properties: no program, however odd, panics — it evaluates or returns a typed
-//! error; and the result does not depend on the memory layout of the inputs (C order,
+//! Three properties: no program, however odd, panics — it evaluates or returns a typed
+//! error; every backend agrees with the reference interpreter; and the result does not
+//! depend on the memory layout of the inputs (C order,
 //! Fortran order, reversed, strided views of the same values give identical results).
 
 use ndarray::{s, Array1, Array2, ArrayD, ShapeBuilder};
@@ -142,6 +143,36 @@ fn data() -> Data {
     (a, m, i, u, c, z)
 }
 
+/// Floats equal up to the last bits that a different summation order may change.
+fn close(x: f64, y: f64) -> bool {
+    (x.is_nan() && y.is_nan()) || x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs())
+}
+
+/// Results of two backends: integers and bools exactly, floats with [`close`].
+fn agree(x: &[Array], y: &[Array]) -> bool {
+    fn floats(a: &Array) -> Option<Vec<f64>> {
+        Some(match a {
+            Array::F32(v) => v.iter().map(|&x| f64::from(x)).collect(),
+            Array::F64(v) => v.iter().copied().collect(),
+            Array::C64(v) => v
+                .iter()
+                .flat_map(|z| [f64::from(z.re), f64::from(z.im)])
+                .collect(),
+            Array::C128(v) => v.iter().flat_map(|z| [z.re, z.im]).collect(),
+            _ => return None,
+        })
+    }
+    x.len() == y.len()
+        && x.iter().zip(y).all(|(p, q)| {
+            p.dtype() == q.dtype()
+                && p.shape() == q.shape()
+                && match (floats(p), floats(q)) {
+                    (Some(a), Some(b)) => a.iter().zip(&b).all(|(&u, &v)| close(u, v)),
+                    _ => p == q,
+                }
+        })
+}
+
 /// Results compared bit for bit, NaN payloads included (same code path, same bits).
 fn same(x: &[Array], y: &[Array]) -> bool {
     x.len() == y.len()
@@ -169,6 +200,32 @@ proptest! {
                     prop_assert!(span.end <= src.len(), "{src}: span {span:?}");
                 }
                 prop_assert!(!e.message.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn every_backend_agrees_with_the_interpreter(src in expr()) {
+        let (a, m, i, u, c, z) = data();
+        let b = m.row(1).to_owned();
+        let vars = Vars::new()
+            .with("a", &a).with("b", &b).with("m", &m).with("i", &i)
+            .with("u", &u).with("c", &c).with("z", &z).with("k", 2.5);
+        let oracle = vex::Context::with_backend(vex::Backend::Interpreter).evaluate_many(&src, &vars);
+        for backend in [vex::Backend::Auto, vex::Backend::Jit] {
+            let got = vex::Context::with_backend(backend).evaluate_many(&src, &vars);
+            match (&oracle, got) {
+                (Ok(want), Ok(got)) => prop_assert!(agree(want, &got), "{backend:?}: {src}\n{want:?}\n{got:?}"),
+                (Err(want), Err(got)) => {
+                    if got.kind != vex::ErrorKind::Unsupported {
+                        prop_assert_eq!(want.kind, got.kind, "{:?}: {}", backend, src);
+                    }
+                }
+                (Ok(_), Err(got)) => prop_assert!(
+                    backend == vex::Backend::Jit && got.kind == vex::ErrorKind::Unsupported,
+                    "{backend:?}: {src}: {got}"
+                ),
+                (Err(want), Ok(_)) => prop_assert!(false, "{backend:?}: {src}: interpreter failed with {want} but the backend did not"),
             }
         }
     }

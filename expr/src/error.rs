@@ -51,6 +51,9 @@ pub enum ErrorKind {
     Overflow,
     /// An input that was provided but cannot be used (unsupported layout, …).
     Input,
+    /// The chosen backend cannot run this program (e.g. the JIT and complex numbers);
+    /// `Backend::Auto` never reports this, it falls back to the interpreter.
+    Unsupported,
 }
 
 /// An error from parsing, checking or evaluating a vex program.

@@ -1,24 +1,34 @@
 //! vex-jit: compiles vex kernel IR to native code with Cranelift and runs it on all cores.
 //!
 //! [`Jit::run`] and [`Jit::run_into`] have the contract of `vex_expr::interp::run` and
-//! `run_into`: same results (bit for bit for integers and bools; floats within the ULP
-//! bounds of the operations, here bit-identical too except the summation order of large
-//! float reductions), same errors. A kernel using something the JIT cannot compile yet
-//! (transcendental functions, complex numbers, float `//`/`%`/`**`) gives
-//! [`JitError::Unsupported`] before anything runs, and the caller falls back to the
-//! interpreter.
+//! `run_into`: same results and same errors. Integers and bools match bit for bit; float
+//! elementwise results too (nothing is fused, and the out-of-line helpers run the
+//! interpreter's own functions); float sums and means are compensated (Neumaier) like the
+//! interpreter's but may be summed in another order (per chunk, per SIMD lane), so they
+//! can differ from it in the last bits while staying bit-identical for any thread count.
+//! A program using something the JIT cannot compile (complex numbers, and anything
+//! `vex_expr::ops` has no loop for) gives [`JitError::Unsupported`] before anything runs,
+//! and the caller falls back to the interpreter.
 //!
-//! Layout: [`layout`] (how accesses are described to compiled code), `codegen`
-//! (Cranelift IR), [`exec`] (buffers, chunks, threads), `reduce` (accumulators),
+//! Layout: `layout` (how accesses are described to compiled code), `codegen`
+//! (Cranelift IR: loops, scalar and SIMD bodies, blocked passes around helper calls),
+//! `helpers` (transcendental functions and float `//`, `%`, `**` out of line, once
+//! per block of points), `exec` (buffers, chunks, threads), `reduce` (accumulators),
 //! `validate`, `buffers`.
 //!
 //! Compiled kernels are cached by their nodes and access layout (not shapes or strides,
 //! which are run-time arguments), at most [`CACHE_CAPACITY`] of them; each lives in its
 //! own `JITModule`, whose code is freed when the kernel is evicted.
+//!
+//! Threads: `VEX_NUM_THREADS` (else the available parallelism), or [`Jit::set_threads`].
+//! Kernels under 32K points run on the calling thread.
+
+#![warn(missing_docs)]
 
 mod buffers;
 mod codegen;
 mod exec;
+mod helpers;
 mod layout;
 mod reduce;
 mod validate;
@@ -29,7 +39,6 @@ use std::sync::{Arc, Mutex};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::Module;
 use vex_expr::ir::{Kernel, Program};
 use vex_expr::{Array, ArrayRef, Error, ErrorKind};
 
@@ -75,8 +84,11 @@ impl Drop for Compiled {
 }
 
 struct Cache {
+    /// Compiled kernels by full key, with the clock of their last use.
     map: HashMap<String, (Arc<Compiled>, u64)>,
     clock: u64,
+    /// Whether a kernel (by kernel key) can be compiled.
+    supported: HashMap<String, Result<(), String>>,
 }
 
 struct Threads {
@@ -133,6 +145,7 @@ impl Jit {
             cache: Mutex::new(Cache {
                 map: HashMap::new(),
                 clock: 0,
+                supported: HashMap::new(),
             }),
             threads: Mutex::new(Threads { n: 1, pool: None }),
         };
@@ -147,6 +160,8 @@ impl Jit {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .thread_name(|i| format!("vex-jit-{i}"))
+                // Kernels with helper calls keep up to 256 KiB of buffers on the stack.
+                .stack_size(8 << 20)
                 .build()
                 .ok()
                 .map(Arc::new)
@@ -178,9 +193,9 @@ impl Jit {
     pub fn run(&self, program: &Program, inputs: &[ArrayRef]) -> Result<Vec<Array>, JitError> {
         let last_use = validate::program(program)?;
         validate::inputs(program, inputs)?;
-        self.check_supported(program)?;
+        let keys = self.check_supported(program)?;
         let mut slots: Vec<Slot<'_>> = program.buffers.iter().map(|_| Slot::Empty).collect();
-        exec::execute(self, program, inputs, &mut slots, &last_use)?;
+        exec::execute(self, program, inputs, &mut slots, &last_use, &keys)?;
         let mut outputs: Vec<Array> = Vec::with_capacity(program.outputs.len());
         for (j, &b) in program.outputs.iter().enumerate() {
             let out = match program.outputs[..j].iter().position(|&x| x == b) {
@@ -236,7 +251,7 @@ impl Jit {
                 .into());
             }
         }
-        self.check_supported(program)?;
+        let keys = self.check_supported(program)?;
         let mut copies = Vec::new();
         let mut owned = Vec::new();
         {
@@ -252,7 +267,7 @@ impl Jit {
                     copies.push(j);
                 }
             }
-            exec::execute(self, program, inputs, &mut slots, &last_use)?;
+            exec::execute(self, program, inputs, &mut slots, &last_use, &keys)?;
             for (b, slot) in slots.into_iter().enumerate() {
                 if let Slot::Owned(a) = slot {
                     owned.push((b, a));
@@ -276,23 +291,47 @@ impl Jit {
     }
 
     /// Fails with `Unsupported` if some kernel cannot be compiled, before anything runs
-    /// (so that a fallback never repeats work or sees half-written outputs). Compiles
-    /// nothing: the check is on the operations, see `codegen`.
-    fn check_supported(&self, program: &Program) -> Result<(), JitError> {
+    /// (so that a fallback never repeats work or sees half-written outputs); returns each
+    /// kernel's `layout::kernel_key`. Compiles nothing: the check emits the nodes into a
+    /// scratch function (see `codegen::check`), and its verdict is cached by kernel key.
+    fn check_supported(&self, program: &Program) -> Result<Vec<String>, JitError> {
+        let mut keys = Vec::with_capacity(program.kernels.len());
         for kernel in &program.kernels {
-            layout::access_kinds(kernel).map_err(JitError::Unsupported)?;
-            codegen::check(kernel).map_err(JitError::Unsupported)?;
+            let key = layout::kernel_key(kernel);
+            let known = self
+                .cache
+                .lock()
+                .ok()
+                .and_then(|c| c.supported.get(&key).cloned());
+            let verdict = match known {
+                Some(v) => v,
+                None => {
+                    let v = layout::access_kinds(kernel)
+                        .map(|_| ())
+                        .and_then(|()| codegen::check(kernel));
+                    if let Ok(mut c) = self.cache.lock() {
+                        if c.supported.len() >= 4 * CACHE_CAPACITY {
+                            c.supported.clear();
+                        }
+                        c.supported.insert(key.clone(), v.clone());
+                    }
+                    v
+                }
+            };
+            verdict.map_err(JitError::Unsupported)?;
+            keys.push(key);
         }
-        Ok(())
+        Ok(keys)
     }
 
     /// The compiled code of `kernel` for `layout`, from the cache or compiled now.
     pub(crate) fn compiled(
         &self,
         kernel: &Kernel,
+        kernel_key: &str,
         layout: &Layout,
     ) -> Result<Arc<Compiled>, JitError> {
-        let key = layout::cache_key(kernel, layout);
+        let key = layout::cache_key(kernel_key, layout);
         if let Ok(mut c) = self.cache.lock() {
             c.clock += 1;
             let now = c.clock;
@@ -320,8 +359,9 @@ impl Jit {
     }
 
     fn compile(&self, kernel: &Kernel, layout: &Layout) -> Result<Compiled, JitError> {
-        let builder =
+        let mut builder =
             JITBuilder::with_isa(self.isa.clone(), cranelift_module::default_libcall_names());
+        builder.symbols(helpers::symbols());
         let mut module = JITModule::new(builder);
         let unsupported = |e: String| JitError::Unsupported(format!("compiling a kernel: {e}"));
         let id = codegen::compile(&mut module, kernel, layout).map_err(unsupported)?;

@@ -1,0 +1,164 @@
+//! Out-of-line helpers for float operations Cranelift has no instruction for
+//! (transcendental functions, `//`, `%` and `**` on floats, `fmod`, `hypot`, …).
+//!
+//! Compiled code calls a helper once per block of up to [`BLOCK`] points, never once per
+//! point: it materialises the operands of the operation into stack buffers, calls the
+//! helper, and reads the results back (see `codegen::blocked`). The helpers run the very
+//! code the interpreter runs (`vex_expr::ops`), so results are bit-identical to it; the
+//! functions `ops` takes straight from `std` (`sin`, `exp`, …) are called directly, and
+//! the differential tests in `tests/ops.rs` check that this stays the same function.
+
+use vex_expr::block::Block;
+use vex_expr::ir::{BinaryOp, Func, Op};
+use vex_expr::{ops, DType};
+
+/// Points per helper call.
+pub(crate) const BLOCK: i64 = 256;
+
+/// Functions computed by the helpers, indexed by their code.
+const CALLS: [Func; 24] = [
+    Func::Sin,
+    Func::Cos,
+    Func::Tan,
+    Func::Arcsin,
+    Func::Arccos,
+    Func::Arctan,
+    Func::Sinh,
+    Func::Cosh,
+    Func::Tanh,
+    Func::Arcsinh,
+    Func::Arccosh,
+    Func::Arctanh,
+    Func::Exp,
+    Func::Expm1,
+    Func::Log,
+    Func::Log1p,
+    Func::Log10,
+    Func::Log2,
+    Func::Cbrt,
+    Func::Arctan2,
+    Func::Hypot,
+    Func::Nextafter,
+    Func::Logaddexp,
+    Func::Fmod,
+];
+
+/// Binary operators computed by the helpers, codes from [`BIN_BASE`].
+const BINS: [BinaryOp; 3] = [BinaryOp::FloorDiv, BinaryOp::Mod, BinaryOp::Pow];
+const BIN_BASE: i64 = 100;
+
+/// The helper code of `op` when its operands have dtype `arg`, or `None` if the operation
+/// is compiled inline (or not at all).
+pub(crate) fn code(op: &Op, arg: DType) -> Option<i64> {
+    if !arg.is_float() {
+        return None;
+    }
+    match op {
+        Op::Call(f, _) => CALLS.iter().position(|c| c == f).map(|i| i as i64),
+        Op::Binary(b, _, _) => BINS
+            .iter()
+            .position(|c| c == b)
+            .map(|i| BIN_BASE + i as i64),
+        _ => None,
+    }
+}
+
+/// The name the JIT links `vex_jit_helper_f64`/`_f32` under.
+pub(crate) const F64_NAME: &str = "vex_jit_helper_f64";
+pub(crate) const F32_NAME: &str = "vex_jit_helper_f32";
+
+/// Computes operation `code` over `n` points: `out[i] = op(x[i], y[i])` (`y` ignored for
+/// one-operand functions). Errors (none are possible for valid codes) give NaN.
+fn apply(code: i64, x: Block, y: Block) -> Option<Block> {
+    if code >= BIN_BASE {
+        let op = *BINS.get(usize::try_from(code - BIN_BASE).ok()?)?;
+        ops::binary(op, &x, &y).ok()
+    } else {
+        let f = *CALLS.get(usize::try_from(code).ok()?)?;
+        if f.arity() == 2 {
+            ops::call(f, &[&x, &y]).ok()
+        } else {
+            ops::call(f, &[&x]).ok()
+        }
+    }
+}
+
+macro_rules! helper {
+    ($name:ident, $t:ty, $variant:ident) => {
+        /// See [`apply`].
+        ///
+        /// # Safety
+        /// `x` and `y` must be valid for reading, and `out` for writing, `n` values.
+        pub(crate) unsafe extern "C" fn $name(
+            code: i64,
+            x: *const $t,
+            y: *const $t,
+            out: *mut $t,
+            n: i64,
+        ) {
+            let n = usize::try_from(n).unwrap_or(0);
+            if n == 0 {
+                return;
+            }
+            // SAFETY: the caller (compiled code) passes buffers of at least `n` values.
+            let (xs, ys, outs) = unsafe {
+                (
+                    std::slice::from_raw_parts(x, n),
+                    std::slice::from_raw_parts(y, n),
+                    std::slice::from_raw_parts_mut(out, n),
+                )
+            };
+            // Functions the interpreter takes straight from `std` run in place, without
+            // copying into blocks.
+            let direct: Option<fn($t) -> $t> =
+                match usize::try_from(code).ok().and_then(|c| CALLS.get(c)) {
+                    Some(Func::Sin) => Some(<$t>::sin),
+                    Some(Func::Cos) => Some(<$t>::cos),
+                    Some(Func::Tan) => Some(<$t>::tan),
+                    Some(Func::Arcsin) => Some(<$t>::asin),
+                    Some(Func::Arccos) => Some(<$t>::acos),
+                    Some(Func::Arctan) => Some(<$t>::atan),
+                    Some(Func::Sinh) => Some(<$t>::sinh),
+                    Some(Func::Cosh) => Some(<$t>::cosh),
+                    Some(Func::Tanh) => Some(<$t>::tanh),
+                    Some(Func::Exp) => Some(<$t>::exp),
+                    Some(Func::Expm1) => Some(<$t>::exp_m1),
+                    Some(Func::Log) => Some(<$t>::ln),
+                    Some(Func::Log1p) => Some(<$t>::ln_1p),
+                    Some(Func::Log10) => Some(<$t>::log10),
+                    Some(Func::Log2) => Some(<$t>::log2),
+                    Some(Func::Cbrt) => Some(<$t>::cbrt),
+                    _ => None,
+                };
+            if let Some(f) = direct {
+                for (o, &x) in outs.iter_mut().zip(xs) {
+                    *o = f(x);
+                }
+                return;
+            }
+            // Never unwind into compiled code.
+            let r = std::panic::catch_unwind(|| {
+                apply(
+                    code,
+                    Block::$variant(xs.to_vec()),
+                    Block::$variant(ys.to_vec()),
+                )
+            });
+            match r.ok().flatten().as_ref().and_then(|b| b.as_slice::<$t>()) {
+                Some(v) if v.len() == n => outs.copy_from_slice(v),
+                _ => outs.fill(<$t>::NAN),
+            }
+        }
+    };
+}
+
+helper!(helper_f64, f64, F64);
+helper!(helper_f32, f32, F32);
+
+/// The symbols to register with every JIT module.
+pub(crate) fn symbols() -> [(&'static str, *const u8); 2] {
+    [
+        (F64_NAME, helper_f64 as *const u8),
+        (F32_NAME, helper_f32 as *const u8),
+    ]
+}

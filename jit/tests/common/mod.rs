@@ -1,0 +1,280 @@
+//! Shared test helpers: building programs (by hand and through the real pipeline),
+//! arrays of edge values, and comparing JIT results with the interpreter's.
+#![allow(dead_code)]
+
+use ndarray::{ArrayD, IxDyn};
+use vex_expr::block::Block;
+use vex_expr::check::{check, OperandSig};
+use vex_expr::ir::{
+    AxisMap, BufferDecl, InputDecl, Kernel, Node, Op, Program, Reduce, ReduceOp, Source, Store,
+    View,
+};
+use vex_expr::{interp, optimize, parse, Array, ArrayElement, ArrayRef, DType, Operand};
+use vex_jit::{Jit, JitError};
+
+pub fn jit() -> Jit {
+    Jit::new().expect("the JIT supports this host")
+}
+
+/// Parses, checks, lowers and optimizes `src` for the named operands.
+pub fn compile(src: &str, vars: &[(&str, Operand)]) -> vex_expr::Result<Program> {
+    let ast = parse(src)?;
+    let sig: Vec<(String, OperandSig)> = vars
+        .iter()
+        .map(|(n, v)| {
+            let sig = match v {
+                Operand::Array(a) => OperandSig {
+                    dtype: a.dtype(),
+                    ndim: a.ndim(),
+                    weak: false,
+                },
+                Operand::Scalar(s) => OperandSig {
+                    dtype: DType::default_for(s.kind()),
+                    ndim: 0,
+                    weak: true,
+                },
+            };
+            (n.to_string(), sig)
+        })
+        .collect();
+    let checked = check(&ast, &sig)?;
+    let ops: Vec<(&str, &Operand)> = vars.iter().map(|(n, v)| (*n, v)).collect();
+    let mut p = vex_expr::lower(&checked, &ops)?;
+    optimize::optimize(&mut p);
+    Ok(p)
+}
+
+/// The program's inputs, looked up by name among `vars`.
+pub fn inputs_for<'a>(p: &Program, vars: &[(&str, Operand<'a>)]) -> Vec<ArrayRef<'a>> {
+    p.inputs
+        .iter()
+        .map(
+            |d| match &vars.iter().find(|(n, _)| *n == d.name).expect("input").1 {
+                Operand::Array(a) => a.clone(),
+                Operand::Scalar(_) => panic!("scalar input"),
+            },
+        )
+        .collect()
+}
+
+/// A block as an array of `shape`.
+pub fn block_array(b: &Block, shape: &[usize]) -> Array {
+    vex_expr::dispatch_dtype!(b.dtype(), T => {
+        let v: Vec<T> = b.as_slice::<T>().expect("typed").to_vec();
+        T::wrap(ArrayD::from_shape_vec(IxDyn(shape), v).expect("shape"))
+    })
+}
+
+/// `values` converted to `dtype` with astype rules, as a 1-D array.
+pub fn from_f64(values: &[f64], dtype: DType) -> Array {
+    let b = vex_expr::ops::cast(&Block::F64(values.to_vec()), dtype);
+    block_array(&b, &[values.len()])
+}
+
+/// `values` (wrapped) as a 1-D array of an integral dtype.
+pub fn from_i64(values: &[i64], dtype: DType) -> Array {
+    let b = vex_expr::ops::cast(&Block::I64(values.to_vec()), dtype);
+    block_array(&b, &[values.len()])
+}
+
+/// Integer edge values for a dtype of `bits` bits.
+pub fn int_edges(dtype: DType) -> Vec<i64> {
+    let bits = dtype.bits() as i64;
+    let mut v = vec![
+        0,
+        1,
+        -1,
+        2,
+        -2,
+        3,
+        -3,
+        5,
+        -7,
+        100,
+        -100,
+        bits - 1,
+        bits,
+        bits + 1,
+    ];
+    let (min, max) = match dtype {
+        DType::I8 => (i8::MIN as i64, i8::MAX as i64),
+        DType::I16 => (i16::MIN as i64, i16::MAX as i64),
+        DType::I32 => (i32::MIN as i64, i32::MAX as i64),
+        DType::I64 => (i64::MIN, i64::MAX),
+        DType::U8 => (0, u8::MAX as i64),
+        DType::U16 => (0, u16::MAX as i64),
+        DType::U32 => (0, u32::MAX as i64),
+        _ => (0, -1),
+    };
+    v.extend([min, max, min.wrapping_add(1), max.wrapping_sub(1)]);
+    v
+}
+
+pub fn float_edges() -> Vec<f64> {
+    vec![
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.5,
+        -0.5,
+        1.5,
+        2.5,
+        -2.5,
+        3.0,
+        -7.25,
+        255.9,
+        -129.5,
+        1e20,
+        -1e20,
+        9.3e18,
+        -9.3e18,
+        1.9e19,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        1e-310,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        1e300,
+    ]
+}
+
+fn same_float(a: f64, b: f64, tol: f64) -> bool {
+    if a.is_nan() || b.is_nan() {
+        return a.is_nan() && b.is_nan();
+    }
+    if tol == 0.0 {
+        return a.to_bits() == b.to_bits();
+    }
+    a == b || (a - b).abs() <= tol * a.abs().max(b.abs()).max(1e-300)
+}
+
+/// Asserts `a == b`: exact for integers and bools, bitwise (any NaN equal) for floats
+/// when `tol == 0`, else within a relative `tol`.
+pub fn assert_same(a: &Array, b: &Array, tol: f64, what: &str) {
+    assert_eq!(a.dtype(), b.dtype(), "{what}: dtype");
+    assert_eq!(a.shape(), b.shape(), "{what}: shape");
+    match (a, b) {
+        (Array::F64(x), Array::F64(y)) => {
+            for (i, (p, q)) in x.iter().zip(y.iter()).enumerate() {
+                assert!(
+                    same_float(*p, *q, tol),
+                    "{what}: element {i}: {p:?} vs {q:?}"
+                );
+            }
+        }
+        (Array::F32(x), Array::F32(y)) => {
+            for (i, (p, q)) in x.iter().zip(y.iter()).enumerate() {
+                assert!(
+                    same_float(*p as f64, *q as f64, tol),
+                    "{what}: element {i}: {p:?} vs {q:?}"
+                );
+            }
+        }
+        _ => assert_eq!(a, b, "{what}"),
+    }
+}
+
+/// Runs `p` with the interpreter and the JIT and compares (the JIT must support it).
+pub fn check_program(jit: &Jit, p: &Program, inputs: &[ArrayRef], tol: f64, what: &str) {
+    let want = interp::run(p, inputs);
+    let got = jit.run(p, inputs);
+    match (want, got) {
+        (Ok(w), Ok(g)) => {
+            assert_eq!(w.len(), g.len());
+            for (i, (w, g)) in w.iter().zip(&g).enumerate() {
+                assert_same(g, w, tol, &format!("{what}: output {i}"));
+            }
+        }
+        (Err(e), Err(JitError::Eval(f))) => assert_eq!(e.kind, f.kind, "{what}: {e} vs {f}"),
+        (w, g) => panic!("{what}: interpreter {w:?}, JIT {g:?}"),
+    }
+}
+
+/// An identity 1-D view.
+pub fn ident(ndim: usize) -> View {
+    View::identity(ndim)
+}
+
+/// A program of one kernel over `shape`: loads of every input (identity views), the
+/// extra `nodes` (ids continue after the loads), storing node `out`.
+pub fn one_kernel(
+    inputs: &[(DType, Vec<usize>)],
+    shape: &[usize],
+    nodes: Vec<Node>,
+    out: usize,
+    reduce: Option<(ReduceOp, Vec<usize>)>,
+) -> Program {
+    let mut all: Vec<Node> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, (d, s))| Node {
+            op: Op::Load {
+                source: Source::Input(i),
+                view: broadcast_view(s, shape),
+            },
+            dtype: *d,
+        })
+        .collect();
+    all.extend(nodes);
+    let dtype = all[out].dtype;
+    let out_shape: Vec<usize> = match &reduce {
+        None => shape.to_vec(),
+        Some((_, axes)) => (0..shape.len())
+            .filter(|a| !axes.contains(a))
+            .map(|a| shape[a])
+            .collect(),
+    };
+    Program {
+        inputs: inputs
+            .iter()
+            .enumerate()
+            .map(|(i, (d, s))| InputDecl {
+                name: format!("x{i}"),
+                dtype: *d,
+                shape: s.clone(),
+            })
+            .collect(),
+        buffers: vec![BufferDecl {
+            dtype,
+            shape: out_shape,
+        }],
+        kernels: vec![Kernel {
+            shape: shape.to_vec(),
+            nodes: all,
+            stores: vec![Store {
+                node: out,
+                buffer: 0,
+                reduce: reduce.map(|(op, axes)| Reduce { op, axes }),
+            }],
+        }],
+        outputs: vec![0],
+    }
+}
+
+/// NumPy broadcasting of a source of `src` shape to `shape` (trailing alignment).
+pub fn broadcast_view(src: &[usize], shape: &[usize]) -> View {
+    let off = shape.len() - src.len();
+    View {
+        axes: src
+            .iter()
+            .enumerate()
+            .map(|(a, &n)| {
+                if n == 1 && shape[off + a] != 1 {
+                    AxisMap {
+                        start: 0,
+                        step: 0,
+                        kernel_axis: Some(off + a),
+                    }
+                } else {
+                    AxisMap {
+                        start: 0,
+                        step: 1,
+                        kernel_axis: Some(off + a),
+                    }
+                }
+            })
+            .collect(),
+    }
+}

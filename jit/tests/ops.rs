@@ -1,0 +1,310 @@
+//! Every supported operation on every dtype, on edge values, against the interpreter.
+
+mod common;
+
+use common::*;
+use vex_expr::ir::{BinaryOp, Func, Literal, Node, Op, UnaryOp};
+use vex_expr::{Array, ArrayRef, DType};
+use vex_jit::JitError;
+
+const INTS: [DType; 8] = [
+    DType::I8,
+    DType::I16,
+    DType::I32,
+    DType::I64,
+    DType::U8,
+    DType::U16,
+    DType::U32,
+    DType::U64,
+];
+
+/// All pairs of `values` as two arrays.
+fn pairs(values: &Array) -> (Array, Array) {
+    let n = values.len();
+    let idx_a: Vec<f64> = (0..n * n).map(|i| (i / n) as f64).collect();
+    let idx_b: Vec<f64> = (0..n * n).map(|i| (i % n) as f64).collect();
+    let take = |idx: &[f64]| -> Array {
+        let v = values.view();
+        vex_expr::dispatch_dtype!(v.dtype(), T => {
+            let a = v.downcast::<T>().unwrap();
+            let flat: Vec<T> = a.iter().copied().collect();
+            let out: Vec<T> = idx.iter().map(|&i| flat[i as usize]).collect();
+            Array::from(ndarray::Array1::from(out))
+        })
+    };
+    (take(&idx_a), take(&idx_b))
+}
+
+fn edges(dtype: DType) -> Array {
+    if dtype.is_float() {
+        from_f64(&float_edges(), dtype)
+    } else if dtype.is_bool() {
+        from_i64(&[0, 1], dtype)
+    } else {
+        from_i64(&int_edges(dtype), dtype)
+    }
+}
+
+fn run_binary(op: BinaryOp, dtype: DType) {
+    let jit = jit();
+    let (a, b) = pairs(&edges(dtype));
+    let n = a.len();
+    let out_dt = if matches!(
+        op,
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Ge | BinaryOp::Gt
+    ) {
+        DType::Bool
+    } else {
+        dtype
+    };
+    let p = one_kernel(
+        &[(dtype, vec![n]), (dtype, vec![n])],
+        &[n],
+        vec![Node {
+            op: Op::Binary(op, 0, 1),
+            dtype: out_dt,
+        }],
+        2,
+        None,
+    );
+    let inputs: Vec<ArrayRef> = vec![a.view(), b.view()];
+    let what = format!("{dtype} {}", op.symbol());
+    match jit.run(&p, &inputs) {
+        Err(JitError::Unsupported(_)) => {
+            // Only where the interpreter has no loop either.
+            assert!(
+                vex_expr::interp::run(&p, &inputs).is_err(),
+                "{what} unsupported"
+            );
+        }
+        _ => check_program(&jit, &p, &inputs, 0.0, &what),
+    }
+}
+
+#[test]
+fn binary_ops_match_the_interpreter_on_edge_values() {
+    use BinaryOp::*;
+    let ops = [
+        Add, Sub, Mul, Div, FloorDiv, Mod, Pow, Lt, Le, Eq, Ne, Ge, Gt, And, Or, Xor, Shl, Shr,
+    ];
+    for dtype in INTS
+        .into_iter()
+        .chain([DType::Bool, DType::F32, DType::F64])
+    {
+        for op in ops {
+            run_binary(op, dtype);
+        }
+    }
+}
+
+#[test]
+fn integer_power_with_non_negative_exponents() {
+    let jit = jit();
+    for dtype in INTS {
+        let base = from_i64(&[0, 1, -1, 2, 3, -3, 7, 100, -128, 255], dtype);
+        let exp = from_i64(&[0, 1, 2, 3, 5, 7, 8, 13, 31, 63], dtype);
+        let n = base.len();
+        let p = one_kernel(
+            &[(dtype, vec![n]), (dtype, vec![n])],
+            &[n],
+            vec![Node {
+                op: Op::Binary(BinaryOp::Pow, 0, 1),
+                dtype,
+            }],
+            2,
+            None,
+        );
+        check_program(
+            &jit,
+            &p,
+            &[base.view(), exp.view()],
+            0.0,
+            &format!("{dtype} **"),
+        );
+    }
+}
+
+#[test]
+fn negative_integer_power_is_the_interpreters_error() {
+    let jit = jit();
+    let base = from_i64(&[2, 3], DType::I32);
+    let exp = from_i64(&[1, -1], DType::I32);
+    let p = one_kernel(
+        &[(DType::I32, vec![2]), (DType::I32, vec![2])],
+        &[2],
+        vec![Node {
+            op: Op::Binary(BinaryOp::Pow, 0, 1),
+            dtype: DType::I32,
+        }],
+        2,
+        None,
+    );
+    match jit.run(&p, &[base.view(), exp.view()]) {
+        Err(JitError::Eval(e)) => assert_eq!(e.kind, vex_expr::ErrorKind::NegativePower),
+        other => panic!("expected the negative power error, got {other:?}"),
+    }
+}
+
+fn run_unary_like(op: Op, dtype: DType, out: DType, what: &str) {
+    let jit = jit();
+    let a = edges(dtype);
+    let n = a.len();
+    let p = one_kernel(
+        &[(dtype, vec![n])],
+        &[n],
+        vec![Node { op, dtype: out }],
+        1,
+        None,
+    );
+    let inputs = [a.view()];
+    match jit.run(&p, &inputs) {
+        Err(JitError::Unsupported(m)) => {
+            assert!(
+                vex_expr::interp::run(&p, &inputs).is_err(),
+                "{what} on {dtype}: {m}"
+            );
+        }
+        _ => check_program(&jit, &p, &inputs, 0.0, &format!("{what} on {dtype}")),
+    }
+}
+
+#[test]
+fn unary_ops_and_functions_match() {
+    use Func::*;
+    for dtype in INTS
+        .into_iter()
+        .chain([DType::Bool, DType::F32, DType::F64])
+    {
+        for op in [UnaryOp::Neg, UnaryOp::Not] {
+            run_unary_like(Op::Unary(op, 0), dtype, dtype, &format!("{op:?}"));
+        }
+        let mut funcs = vec![Abs, Sign];
+        if dtype.is_float() {
+            funcs.extend([
+                Sqrt, Floor, Ceil, Trunc, Round, Sin, Cos, Tan, Arcsin, Arccos, Arctan, Sinh, Cosh,
+                Tanh, Arcsinh, Arccosh, Arctanh, Exp, Expm1, Log, Log1p, Log10, Log2, Cbrt,
+            ]);
+            for f in [IsNan, IsFinite, IsInf, SignBit] {
+                run_unary_like(Op::Call(f, vec![0]), dtype, DType::Bool, f.name());
+            }
+        }
+        for f in funcs {
+            run_unary_like(Op::Call(f, vec![0]), dtype, dtype, f.name());
+        }
+    }
+}
+
+#[test]
+fn binary_functions_match() {
+    let jit = jit();
+    for dtype in INTS
+        .into_iter()
+        .chain([DType::Bool, DType::F32, DType::F64])
+    {
+        let (a, b) = pairs(&edges(dtype));
+        let n = a.len();
+        for f in [
+            Func::Maximum,
+            Func::Minimum,
+            Func::Fmod,
+            Func::Copysign,
+            Func::Arctan2,
+            Func::Hypot,
+            Func::Nextafter,
+            Func::Logaddexp,
+        ] {
+            let p = one_kernel(
+                &[(dtype, vec![n]), (dtype, vec![n])],
+                &[n],
+                vec![Node {
+                    op: Op::Call(f, vec![0, 1]),
+                    dtype,
+                }],
+                2,
+                None,
+            );
+            let inputs = [a.view(), b.view()];
+            match jit.run(&p, &inputs) {
+                Err(JitError::Unsupported(_)) => {
+                    assert!(
+                        vex_expr::interp::run(&p, &inputs).is_err(),
+                        "{} on {dtype}",
+                        f.name()
+                    );
+                }
+                _ => check_program(&jit, &p, &inputs, 0.0, &format!("{} {dtype}", f.name())),
+            }
+        }
+    }
+}
+
+#[test]
+fn casts_between_all_real_dtypes() {
+    let jit = jit();
+    let all: Vec<DType> = INTS
+        .into_iter()
+        .chain([DType::Bool, DType::F32, DType::F64])
+        .collect();
+    for &from in &all {
+        let a = edges(from);
+        let n = a.len();
+        for &to in &all {
+            let p = one_kernel(
+                &[(from, vec![n])],
+                &[n],
+                vec![Node {
+                    op: Op::Cast(0),
+                    dtype: to,
+                }],
+                1,
+                None,
+            );
+            check_program(&jit, &p, &[a.view()], 0.0, &format!("{from} -> {to}"));
+        }
+    }
+}
+
+#[test]
+fn constants_and_where() {
+    let jit = jit();
+    for dtype in INTS.into_iter().chain([DType::F32, DType::F64]) {
+        let (a, b) = pairs(&edges(dtype));
+        let n = a.len();
+        // where(a < b, a * 3, -7)
+        let p = one_kernel(
+            &[(dtype, vec![n]), (dtype, vec![n])],
+            &[n],
+            vec![
+                Node {
+                    op: Op::Binary(BinaryOp::Lt, 0, 1),
+                    dtype: DType::Bool,
+                },
+                Node {
+                    op: Op::Const(Literal::Int(3)),
+                    dtype,
+                },
+                Node {
+                    op: Op::Binary(BinaryOp::Mul, 0, 3),
+                    dtype,
+                },
+                Node {
+                    op: Op::Const(Literal::Float(-7.9)),
+                    dtype,
+                },
+                Node {
+                    op: Op::Where(2, 4, 5),
+                    dtype,
+                },
+            ],
+            6,
+            None,
+        );
+        check_program(
+            &jit,
+            &p,
+            &[a.view(), b.view()],
+            0.0,
+            &format!("where {dtype}"),
+        );
+    }
+}
