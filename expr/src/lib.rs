@@ -20,6 +20,7 @@ pub mod ops;
 pub mod optimize;
 pub mod parser;
 pub mod pretty;
+pub mod validate;
 pub mod value;
 
 pub use check::{check, Checked, OperandSig};

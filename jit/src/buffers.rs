@@ -3,6 +3,7 @@
 //! threads do the first touch (page faults are then spread over the threads that write).
 
 use std::mem::ManuallyDrop;
+pub(crate) use vex_expr::validate::checked_len;
 
 use ndarray::{ArrayD, IxDyn};
 use vex_expr::{Array, ArrayElement, ArrayRef, DType, Error, ErrorKind};
@@ -63,14 +64,6 @@ pub(crate) fn assign(dst: &mut Array, src: &Array) -> Result<(), Error> {
         }
     }
     each!(dst, Array, d => typed(d, src))
-}
-
-/// The number of elements of `shape`, or `None` on overflow.
-pub(crate) fn checked_len(shape: &[usize]) -> Option<usize> {
-    if shape.contains(&0) {
-        return Some(0);
-    }
-    shape.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n))
 }
 
 pub(crate) fn too_large(dtype: DType, shape: &[usize]) -> Error {

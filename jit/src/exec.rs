@@ -21,8 +21,8 @@ use crate::layout::{
     W_LO, W_STATUS,
 };
 use crate::reduce::Acc;
-use crate::validate::{invalid, view as check_view};
 use crate::{Jit, JitError};
+use vex_expr::validate::{invalid, view as check_view};
 
 /// Kernels with fewer points run on the calling thread.
 pub(crate) const PAR_MIN: usize = 32 * 1024;

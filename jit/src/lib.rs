@@ -31,7 +31,6 @@ mod exec;
 mod helpers;
 mod layout;
 mod reduce;
-mod validate;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -40,6 +39,7 @@ use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
 use vex_expr::ir::{Kernel, Program};
+use vex_expr::validate;
 use vex_expr::{Array, ArrayRef, Error, ErrorKind};
 
 use crate::exec::Slot;

@@ -14,6 +14,7 @@
 
 use crate::block::BLOCK_LEN;
 use crate::error::{Error, ErrorKind, Result};
+pub(super) use crate::validate::checked_len;
 
 /// One affine access: the element offset of a point is `base + Σ point[k] * strides[k]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,14 +109,6 @@ impl Space {
             done: 0,
         }
     }
-}
-
-/// The product of `shape`, or `None` on overflow (0 if any axis is 0).
-pub(super) fn checked_len(shape: &[usize]) -> Option<usize> {
-    if shape.contains(&0) {
-        return Some(0);
-    }
-    shape.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n))
 }
 
 /// The points of one block as runs along the innermost axis.

@@ -7,13 +7,14 @@
 //! because [`Load::array`] proves, once per kernel, that every index the view can produce
 //! is inside the source's shape.
 
+pub(super) use crate::validate::invalid;
 use ndarray::ArrayViewD;
 
 use super::elem::{take_vec, Elem};
 use super::iter::{Access, Segments};
 use crate::block::{Block, BlockElement};
 use crate::dtype::{DType, C128};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::ir::{Literal, NodeId, Source, View};
 use crate::value::{each_variant, ArrayRef};
 
@@ -100,7 +101,7 @@ impl<'a> Load<'a> {
         view: &View,
         kernel_shape: &[usize],
     ) -> Result<Load<'a>> {
-        check_view(node, view, src.shape(), kernel_shape)?;
+        crate::validate::view(node, view, src.shape(), kernel_shape)?;
         let access = compose(view, src.strides(), kernel_shape.len());
         Ok(Load {
             dtype: src.dtype(),
@@ -144,7 +145,7 @@ impl<'a> Load<'a> {
                 )))
             }
         };
-        check_view(node, view, &[len], kernel_shape)?;
+        crate::validate::view(node, view, &[len], kernel_shape)?;
         Ok(Load {
             dtype,
             values,
@@ -229,47 +230,6 @@ fn compose(view: &View, strides: &[isize], kernel_ndim: usize) -> Access {
     access
 }
 
-/// Checks that `view` maps every point of `kernel_shape` inside `src_shape`.
-///
-/// Each source index is affine in one kernel index, so checking both ends of every kernel
-/// axis proves it for all points.
-fn check_view(
-    node: NodeId,
-    view: &View,
-    src_shape: &[usize],
-    kernel_shape: &[usize],
-) -> Result<()> {
-    if view.axes.len() != src_shape.len() {
-        return Err(invalid(format!(
-            "node {node}: view has {} axes, its source {}",
-            view.axes.len(),
-            src_shape.len()
-        )));
-    }
-    let empty = kernel_shape.contains(&0);
-    for (a, (m, &dim)) in view.axes.iter().zip(src_shape).enumerate() {
-        let last = match m.kernel_axis {
-            Some(k) if k >= kernel_shape.len() => {
-                return Err(invalid(format!(
-                    "node {node}: view refers to kernel axis {k} of {}",
-                    kernel_shape.len()
-                )))
-            }
-            Some(k) => m.start as i128 + m.step as i128 * (kernel_shape[k] as i128 - 1),
-            None => m.start as i128,
-        };
-        let (lo, hi) = (last.min(m.start as i128), last.max(m.start as i128));
-        // With no points nothing is read; the view need not fit (a length-0 kernel axis).
-        if !empty && (lo < 0 || hi >= dim as i128) {
-            return Err(invalid(format!(
-                "node {node}: view {view} reads index {} of axis {a}, which has length {dim}",
-                if lo < 0 { lo } else { hi }
-            )));
-        }
-    }
-    Ok(())
-}
-
 fn lit_int(l: Literal) -> i128 {
     match l {
         Literal::Bool(b) => b as i128,
@@ -286,9 +246,4 @@ fn lit_complex(l: Literal) -> C128 {
         Literal::Float(f) => C128::new(f, 0.0),
         Literal::Complex(re, im) => C128::new(re, im),
     }
-}
-
-/// An error for a program that breaks an IR invariant (a lowering bug, not a user error).
-pub(super) fn invalid(msg: impl std::fmt::Display) -> Error {
-    Error::new(ErrorKind::Input, format!("invalid program: {msg}"))
 }

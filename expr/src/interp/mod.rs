@@ -22,7 +22,6 @@ mod iter;
 mod load;
 mod reduce;
 mod storage;
-mod validate;
 
 #[cfg(test)]
 mod tests;
@@ -35,6 +34,7 @@ use crate::block::Block;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{BufferId, Kernel, Op, Program, Source};
 use crate::ops;
+use crate::validate;
 use crate::value::{each_variant, Array, ArrayElement, ArrayRef};
 
 /// Runs `program` on `inputs` (in the order of `program.inputs`) and returns its outputs.

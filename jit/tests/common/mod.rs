@@ -4,45 +4,19 @@
 
 use ndarray::{ArrayD, IxDyn};
 use vex_expr::block::Block;
-use vex_expr::check::{check, OperandSig};
 use vex_expr::ir::{
     AxisMap, BufferDecl, InputDecl, Kernel, Node, Op, Program, Reduce, ReduceOp, Source, Store,
     View,
 };
-use vex_expr::{interp, optimize, parse, Array, ArrayElement, ArrayRef, DType, Operand};
+use vex_expr::{interp, Array, ArrayElement, ArrayRef, DType, Operand};
 use vex_jit::{Jit, JitError};
 
 pub fn jit() -> Jit {
     Jit::new().expect("the JIT supports this host")
 }
 
-/// Parses, checks, lowers and optimizes `src` for the named operands.
-pub fn compile(src: &str, vars: &[(&str, Operand)]) -> vex_expr::Result<Program> {
-    let ast = parse(src)?;
-    let sig: Vec<(String, OperandSig)> = vars
-        .iter()
-        .map(|(n, v)| {
-            let sig = match v {
-                Operand::Array(a) => OperandSig {
-                    dtype: a.dtype(),
-                    ndim: a.ndim(),
-                    weak: false,
-                },
-                Operand::Scalar(s) => OperandSig {
-                    dtype: DType::default_for(s.kind()),
-                    ndim: 0,
-                    weak: true,
-                },
-            };
-            (n.to_string(), sig)
-        })
-        .collect();
-    let checked = check(&ast, &sig)?;
-    let ops: Vec<(&str, &Operand)> = vars.iter().map(|(n, v)| (*n, v)).collect();
-    let mut p = vex_expr::lower(&checked, &ops)?;
-    optimize::optimize(&mut p);
-    Ok(p)
-}
+#[allow(unused_imports)] // Not every test file compiles programs.
+pub use vex_expr::compile;
 
 /// The program's inputs, looked up by name among `vars`.
 pub fn inputs_for<'a>(p: &Program, vars: &[(&str, Operand<'a>)]) -> Vec<ArrayRef<'a>> {

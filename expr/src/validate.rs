@@ -1,24 +1,33 @@
-//! Up-front checks of a program and the caller's arrays.
+//! Up-front checks of a program's IR invariants and of the caller's arrays, shared by
+//! every backend.
 //!
-//! Compiled code reads and writes raw memory, so everything its safety rests on is
-//! checked here before any kernel runs: operand ids and dtypes, load dtypes against their
-//! sources, store shapes, that a buffer is written before it is read (and never read by
-//! the kernel that writes it), and that every view stays inside its source. Failures are
-//! the interpreter's errors: `Input` errors starting with "invalid program" for broken IR,
-//! `EmptyReduction` for min/max over nothing.
+//! Backends must never panic, and compiled code reads and writes raw memory, so before
+//! running anything they check what they rely on: inputs and outputs against their
+//! declarations, operand ids, the dtypes the elementwise ops assume, store shapes, that a
+//! buffer is written before it is read (and never read by the kernel that writes it), and
+//! — per load, where the unchecked reads happen — that every view stays inside its source.
+//! Failures are `Input` errors starting with "invalid program" for broken IR.
 
-use vex_expr::ir::{Kernel, Op, Program, ReduceOp, Source, View};
-use vex_expr::{ArrayRef, DType, Error, ErrorKind};
-
-use crate::buffers::checked_len;
+use crate::dtype::DType;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ir::{Kernel, Op, Program, ReduceOp, Source, View};
+use crate::value::ArrayRef;
 
 /// An error for a program that breaks an IR invariant.
-pub(crate) fn invalid(msg: impl std::fmt::Display) -> Error {
+pub fn invalid(msg: impl std::fmt::Display) -> Error {
     Error::new(ErrorKind::Input, format!("invalid program: {msg}"))
 }
 
+/// The number of elements of `shape`, or `None` if it overflows `usize`.
+pub fn checked_len(shape: &[usize]) -> Option<usize> {
+    if shape.contains(&0) {
+        return Some(0);
+    }
+    shape.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n))
+}
+
 /// `float64 array of shape (2, 3)`
-pub(crate) fn describe(dtype: DType, shape: &[usize]) -> String {
+pub fn describe(dtype: DType, shape: &[usize]) -> String {
     let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
     let shape = if dims.len() == 1 {
         format!("({},)", dims[0])
@@ -29,7 +38,7 @@ pub(crate) fn describe(dtype: DType, shape: &[usize]) -> String {
 }
 
 /// Checks the inputs against `program.inputs`.
-pub(crate) fn inputs(program: &Program, inputs: &[ArrayRef]) -> Result<(), Error> {
+pub fn inputs(program: &Program, inputs: &[ArrayRef]) -> Result<()> {
     if inputs.len() != program.inputs.len() {
         return Err(Error::new(
             ErrorKind::Input,
@@ -56,13 +65,15 @@ pub(crate) fn inputs(program: &Program, inputs: &[ArrayRef]) -> Result<(), Error
     Ok(())
 }
 
-/// Checks the program's invariants; returns, per buffer, the last kernel that uses it.
-pub(crate) fn program(program: &Program) -> Result<Vec<Option<usize>>, Error> {
+/// Checks the program's invariants; returns, for each buffer, the index of the last
+/// kernel that reads or writes it (`None` if none does), so that intermediates can be
+/// freed early.
+pub fn program(program: &Program) -> Result<Vec<Option<usize>>> {
     let nbuf = program.buffers.len();
     let mut written = vec![false; nbuf];
     let mut last_use = vec![None; nbuf];
     for (k, kernel) in program.kernels.iter().enumerate() {
-        nodes(program, kernel, k, &written)?;
+        kernel_nodes(program, kernel, k, &written)?;
         for node in &kernel.nodes {
             if let Op::Load {
                 source: Source::Buffer(b),
@@ -92,8 +103,9 @@ pub(crate) fn program(program: &Program) -> Result<Vec<Option<usize>>, Error> {
                     let sorted = r.axes.windows(2).all(|w| w[0] < w[1]);
                     if !sorted || r.axes.iter().any(|&a| a >= kernel.shape.len()) {
                         return Err(invalid(format!(
-                            "kernel {k} store {s}: bad reduction axes {:?}",
-                            r.axes
+                            "kernel {k} store {s}: bad reduction axes {:?} for {} axes",
+                            r.axes,
+                            kernel.shape.len()
                         )));
                     }
                     let extents: Vec<usize> = r.axes.iter().map(|&a| kernel.shape[a]).collect();
@@ -119,6 +131,7 @@ pub(crate) fn program(program: &Program) -> Result<Vec<Option<usize>>, Error> {
             }
             last_use[buf] = Some(k);
         }
+        // Marked after the whole kernel: a kernel may not read what it writes.
         for store in &kernel.stores {
             written[store.buffer] = true;
         }
@@ -133,7 +146,9 @@ pub(crate) fn program(program: &Program) -> Result<Vec<Option<usize>>, Error> {
     Ok(last_use)
 }
 
-fn nodes(program: &Program, kernel: &Kernel, k: usize, written: &[bool]) -> Result<(), Error> {
+/// Checks one kernel's nodes: operand ids, load sources, and the dtypes that the
+/// infallible ops (`select`) and the store code assume.
+fn kernel_nodes(program: &Program, kernel: &Kernel, k: usize, written: &[bool]) -> Result<()> {
     for (i, node) in kernel.nodes.iter().enumerate() {
         let operand = |id: usize| {
             if id < i {
@@ -146,7 +161,7 @@ fn nodes(program: &Program, kernel: &Kernel, k: usize, written: &[bool]) -> Resu
         };
         match &node.op {
             Op::Load { source, .. } => {
-                let src = match *source {
+                let src_dtype = match *source {
                     Source::Input(n) => program
                         .inputs
                         .get(n)
@@ -161,11 +176,12 @@ fn nodes(program: &Program, kernel: &Kernel, k: usize, written: &[bool]) -> Resu
                         }
                         program.buffers[b].dtype
                     }
-                    Source::Arange { .. } | Source::Linspace { .. } => node.dtype,
+                    Source::Arange { .. } => node.dtype,
+                    Source::Linspace { .. } => node.dtype,
                 };
-                if src != node.dtype {
+                if src_dtype != node.dtype {
                     return Err(invalid(format!(
-                        "kernel {k} node {i}: loads {src} as {}",
+                        "kernel {k} node {i}: loads {src_dtype} as {}",
                         node.dtype
                     )));
                 }
@@ -210,12 +226,7 @@ fn nodes(program: &Program, kernel: &Kernel, k: usize, written: &[bool]) -> Resu
 
 /// Checks that `view` maps every point of `kernel_shape` inside `src_shape` (each source
 /// index is affine in one kernel index, so both ends of every axis suffice).
-pub(crate) fn view(
-    node: usize,
-    view: &View,
-    src_shape: &[usize],
-    kernel_shape: &[usize],
-) -> Result<(), Error> {
+pub fn view(node: usize, view: &View, src_shape: &[usize], kernel_shape: &[usize]) -> Result<()> {
     if view.axes.len() != src_shape.len() {
         return Err(invalid(format!(
             "node {node}: view has {} axes, its source {}",
