@@ -5,8 +5,6 @@
 //! into kernel [`ir`] for concrete shapes, [`optimize`] simplifies the kernels, and a backend
 //! executes them: here the reference [`interp`]reter, the oracle for every other backend.
 
-#![warn(missing_docs)]
-
 pub mod ast;
 pub mod block;
 pub mod check;
