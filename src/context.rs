@@ -204,6 +204,20 @@ pub struct Program {
     signature: Signature,
     checked: Arc<vex_expr::Checked>,
     backend: Backend,
+    /// The IR lowered for the last operand shapes and scalar values seen: repeated calls
+    /// with the same shapes skip lowering and optimisation.
+    lowered: Arc<Mutex<LastLowered>>,
+}
+
+/// What lowering depends on beyond the signature: array shapes and scalar values (in the
+/// signature's order).
+type LowerKey = Vec<KeyPart>;
+type LastLowered = Option<(LowerKey, Arc<vex_expr::ir::Program>)>;
+
+#[derive(Clone, Debug, PartialEq)]
+enum KeyPart {
+    Shape(Vec<usize>),
+    Scalar(vex_expr::Scalar),
 }
 
 impl Program {
@@ -214,7 +228,7 @@ impl Program {
 
     /// Runs the program and returns all its outputs.
     pub fn run(&self, vars: &Vars<'_>) -> Result<Vec<Array>> {
-        let ir = self.lower(vars)?;
+        let ir = self.lower_cached(vars)?;
         let inputs = self.inputs(&ir, vars)?;
         execute(self.backend, &ir, &inputs, None)
             .map(|outs| outs.expect("outputs are returned when none are given"))
@@ -224,7 +238,7 @@ impl Program {
     /// Runs the program, writing its outputs into `outputs`, which must have the result
     /// dtypes and shapes (see [`Program::run`] for what they are).
     pub fn run_into(&self, vars: &Vars<'_>, outputs: &mut [Array]) -> Result<()> {
-        let ir = self.lower(vars)?;
+        let ir = self.lower_cached(vars)?;
         let inputs = self.inputs(&ir, vars)?;
         execute(self.backend, &ir, &inputs, Some(outputs))
             .map(|_| ())
@@ -238,6 +252,11 @@ impl Program {
 
     /// Lowers and optimises the program for the operands' shapes.
     pub fn lower(&self, vars: &Vars<'_>) -> Result<vex_expr::ir::Program> {
+        Ok((*self.lower_cached(vars)?).clone())
+    }
+
+    /// [`Program::lower`], reusing the last result when shapes and scalars are unchanged.
+    fn lower_cached(&self, vars: &Vars<'_>) -> Result<Arc<vex_expr::ir::Program>> {
         let sig = Signature::of(vars);
         if sig != self.signature {
             return Err(Error::new(
@@ -245,6 +264,30 @@ impl Program {
                 "operands do not match the signature this program was compiled for",
             ));
         }
+        let key: LowerKey = self
+            .signature
+            .entries
+            .iter()
+            .map(|(n, _)| match vars.get(n).expect("signature matched") {
+                Operand::Array(a) => KeyPart::Shape(a.shape().to_vec()),
+                Operand::Scalar(v) => KeyPart::Scalar(*v),
+            })
+            .collect();
+        {
+            let last = self.lowered.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((k, ir)) = last.as_ref() {
+                // Scalars compare by value; NaN never matches and simply re-lowers.
+                if *k == key {
+                    return Ok(ir.clone());
+                }
+            }
+        }
+        let ir = Arc::new(self.lower_uncached(vars)?);
+        *self.lowered.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, ir.clone()));
+        Ok(ir)
+    }
+
+    fn lower_uncached(&self, vars: &Vars<'_>) -> Result<vex_expr::ir::Program> {
         let operands: Vec<(&str, &Operand<'_>)> = self
             .signature
             .entries
@@ -343,6 +386,7 @@ impl Context {
             signature: signature.clone(),
             checked: Arc::new(checked),
             backend: self.backend,
+            lowered: Arc::default(),
         };
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.map.len() >= CACHE_CAPACITY {
@@ -394,4 +438,46 @@ impl Context {
 pub(crate) fn with_default<T>(f: impl FnOnce(&Context) -> T) -> T {
     static DEFAULT: OnceLock<Context> = OnceLock::new();
     f(DEFAULT.get_or_init(Context::new))
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::array;
+
+    use super::*;
+
+    #[test]
+    fn a_program_reruns_correctly_when_shapes_and_scalars_change() {
+        let ctx = Context::with_backend(Backend::Interpreter);
+        let a = array![1.0, 2.0];
+        let b = array![1.0, 2.0, 3.0];
+        let vars = Vars::new().with("a", &a).with("k", 2.0);
+        let prog = ctx.compile("a * k", &Signature::of(&vars)).unwrap();
+        let run = |x: &ndarray::Array1<f64>, k: f64| {
+            let out = prog.run(&Vars::new().with("a", x).with("k", k)).unwrap();
+            out[0].as_f64().unwrap().iter().copied().collect::<Vec<_>>()
+        };
+        assert_eq!(run(&a, 2.0), vec![2.0, 4.0]);
+        assert_eq!(run(&a, 2.0), vec![2.0, 4.0]);
+        assert_eq!(run(&b, 2.0), vec![2.0, 4.0, 6.0]);
+        assert_eq!(run(&b, 3.0), vec![3.0, 6.0, 9.0]);
+        assert_eq!(run(&a, 3.0), vec![3.0, 6.0]);
+    }
+
+    #[test]
+    fn the_cache_is_bounded_and_keyed_by_signature() {
+        let ctx = Context::with_backend(Backend::Interpreter);
+        let f = array![1.0f64];
+        let i = array![1i32];
+        for n in 0..CACHE_CAPACITY + 10 {
+            let vars = Vars::new().with("x", &f);
+            ctx.evaluate(&format!("x + {n}"), &vars).unwrap();
+        }
+        assert_eq!(ctx.cached(), CACHE_CAPACITY);
+        let before = ctx.cached();
+        ctx.evaluate("x + 1", &Vars::new().with("x", &i)).unwrap();
+        assert_eq!(ctx.cached(), before, "evicts to stay within capacity");
+        let out = ctx.evaluate("x + 1", &Vars::new().with("x", &i)).unwrap();
+        assert_eq!(out.dtype(), vex_expr::DType::I32);
+    }
 }
