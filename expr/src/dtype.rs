@@ -17,27 +17,44 @@ pub type C128 = Complex<f64>;
 /// An element type.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub enum DType {
+    /// Boolean (NumPy's `bool`), one byte.
     Bool,
+    /// 8-bit signed integer (`int8`).
     I8,
+    /// 16-bit signed integer (`int16`).
     I16,
+    /// 32-bit signed integer (`int32`).
     I32,
+    /// 64-bit signed integer (`int64`), the default for Python integers.
     I64,
+    /// 8-bit unsigned integer (`uint8`).
     U8,
+    /// 16-bit unsigned integer (`uint16`).
     U16,
+    /// 32-bit unsigned integer (`uint32`).
     U32,
+    /// 64-bit unsigned integer (`uint64`).
     U64,
+    /// IEEE single precision (`float32`).
     F32,
+    /// IEEE double precision (`float64`), the default for Python floats.
     F64,
+    /// Complex of two float32 (`complex64`).
     C64,
+    /// Complex of two float64 (`complex128`), the default for Python complex numbers.
     C128,
 }
 
 /// The broad kind of a type, ordered as NumPy orders kinds for weak promotion.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub enum Kind {
+    /// Booleans.
     Bool,
+    /// Signed and unsigned integers.
     Int,
+    /// Real floating point.
     Float,
+    /// Complex floating point.
     Complex,
 }
 
@@ -83,6 +100,7 @@ impl DType {
         DType::ALL.into_iter().find(|d| d.name() == name)
     }
 
+    /// The kind (bool, integer, float, complex) of the type.
     pub fn kind(self) -> Kind {
         match self {
             DType::Bool => Kind::Bool,
@@ -104,21 +122,27 @@ impl DType {
         }
     }
 
+    /// Whether this is `bool`.
     pub fn is_bool(self) -> bool {
         self == DType::Bool
     }
+    /// Whether this is a signed or unsigned integer type.
     pub fn is_int(self) -> bool {
         self.kind() == Kind::Int
     }
+    /// Whether this is `int8`…`int64`.
     pub fn is_signed_int(self) -> bool {
         matches!(self, DType::I8 | DType::I16 | DType::I32 | DType::I64)
     }
+    /// Whether this is `uint8`…`uint64`.
     pub fn is_unsigned_int(self) -> bool {
         matches!(self, DType::U8 | DType::U16 | DType::U32 | DType::U64)
     }
+    /// Whether this is `float32` or `float64`.
     pub fn is_float(self) -> bool {
         self.kind() == Kind::Float
     }
+    /// Whether this is `complex64` or `complex128`.
     pub fn is_complex(self) -> bool {
         self.kind() == Kind::Complex
     }
@@ -253,14 +277,18 @@ impl fmt::Display for DType {
 /// (int64, float64, complex128, bool).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Ty {
+    /// The dtype (for a weak value: its kind's default dtype).
     pub dtype: DType,
+    /// Whether the value is a weak Python scalar.
     pub weak: bool,
 }
 
 impl Ty {
+    /// A strong (array or typed) value of `dtype`.
     pub fn strong(dtype: DType) -> Ty {
         Ty { dtype, weak: false }
     }
+    /// A weak Python scalar of `kind`, with that kind's default dtype.
     pub fn weak(kind: Kind) -> Ty {
         Ty {
             dtype: DType::default_for(kind),
@@ -315,6 +343,7 @@ impl fmt::Display for Ty {
 
 /// A Rust element type that vex arrays can hold.
 pub trait Element: Copy + Send + Sync + Default + PartialEq + fmt::Debug + 'static {
+    /// The vex dtype of this Rust type.
     const DTYPE: DType;
 }
 

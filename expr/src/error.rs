@@ -5,11 +5,14 @@ use std::fmt;
 /// A byte range `start..end` in the program text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
 pub struct Span {
+    /// First byte.
     pub start: usize,
+    /// One past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `start..end`.
     pub fn new(start: usize, end: usize) -> Span {
         Span { start, end }
     }
@@ -17,9 +20,11 @@ impl Span {
     pub fn to(self, other: Span) -> Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }
+    /// Length in bytes.
     pub fn len(self) -> usize {
         self.end.saturating_sub(self.start)
     }
+    /// Whether the span covers no byte.
     pub fn is_empty(self) -> bool {
         self.len() == 0
     }
@@ -32,6 +37,7 @@ pub enum ErrorKind {
     Syntax,
     /// A name that is neither an input, a bound variable nor a constant.
     UnknownName,
+    /// A call of a function vex does not have.
     UnknownFunction,
     /// Wrong number or kind of arguments to a function.
     Arguments,
@@ -64,15 +70,20 @@ pub enum ErrorKind {
 /// multi-line form with the source line and a caret.
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
 pub struct Error {
+    /// What went wrong.
     pub kind: ErrorKind,
+    /// The one-line description.
     pub message: String,
+    /// The program text the error is about, when there is one.
     pub span: Option<Span>,
     /// A hint shown after the message (`did you mean 'sin'?`).
     pub help: Option<String>,
+    /// Line and column of the span's start, once located.
     pub position: Option<(usize, usize)>,
 }
 
 impl Error {
+    /// An error without a span.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
             kind,
@@ -83,15 +94,18 @@ impl Error {
         }
     }
 
+    /// An error about the text at `span`.
     pub fn at(kind: ErrorKind, span: Span, message: impl Into<String>) -> Error {
         Error::new(kind, message).with_span(span)
     }
 
+    /// Sets the span.
     pub fn with_span(mut self, span: Span) -> Error {
         self.span = Some(span);
         self
     }
 
+    /// Adds a hint shown after the message.
     pub fn with_help(mut self, help: impl Into<String>) -> Error {
         self.help = Some(help.into());
         self
@@ -213,6 +227,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// The result of every fallible vex-expr call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]

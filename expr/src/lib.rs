@@ -8,7 +8,9 @@
 pub mod ast;
 pub mod block;
 pub mod check;
+#[warn(missing_docs)]
 pub mod dtype;
+#[warn(missing_docs)]
 pub mod error;
 pub mod interp;
 pub mod ir;
@@ -19,6 +21,7 @@ pub mod optimize;
 pub mod parser;
 pub mod pretty;
 pub mod validate;
+#[warn(missing_docs)]
 pub mod value;
 
 pub use check::{check, Checked, OperandSig};

@@ -10,18 +10,31 @@ macro_rules! dyn_array_enum {
         $(#[$m])*
         #[derive(Clone, Debug, PartialEq)]
         pub enum $name $(<$lt>)? {
+            #[doc = concat!("Elements of Rust type `", stringify!(bool), "`.")]
             Bool($arr<$($lt,)? bool>),
+            #[doc = concat!("Elements of Rust type `", stringify!(i8), "`.")]
             I8($arr<$($lt,)? i8>),
+            #[doc = concat!("Elements of Rust type `", stringify!(i16), "`.")]
             I16($arr<$($lt,)? i16>),
+            #[doc = concat!("Elements of Rust type `", stringify!(i32), "`.")]
             I32($arr<$($lt,)? i32>),
+            #[doc = concat!("Elements of Rust type `", stringify!(i64), "`.")]
             I64($arr<$($lt,)? i64>),
+            #[doc = concat!("Elements of Rust type `", stringify!(u8), "`.")]
             U8($arr<$($lt,)? u8>),
+            #[doc = concat!("Elements of Rust type `", stringify!(u16), "`.")]
             U16($arr<$($lt,)? u16>),
+            #[doc = concat!("Elements of Rust type `", stringify!(u32), "`.")]
             U32($arr<$($lt,)? u32>),
+            #[doc = concat!("Elements of Rust type `", stringify!(u64), "`.")]
             U64($arr<$($lt,)? u64>),
+            #[doc = concat!("Elements of Rust type `", stringify!(f32), "`.")]
             F32($arr<$($lt,)? f32>),
+            #[doc = concat!("Elements of Rust type `", stringify!(f64), "`.")]
             F64($arr<$($lt,)? f64>),
+            #[doc = concat!("Elements of Rust type `", stringify!(C64), "`.")]
             C64($arr<$($lt,)? C64>),
+            #[doc = concat!("Elements of Rust type `", stringify!(C128), "`.")]
             C128($arr<$($lt,)? C128>),
         }
     };
@@ -64,10 +77,15 @@ pub(crate) use each_variant;
 
 /// Conversions between typed ndarray values and the dynamic enums.
 pub trait ArrayElement: Element {
+    /// Wraps a typed array.
     fn wrap(a: ArrayD<Self>) -> Array;
+    /// Wraps a typed view.
     fn wrap_view(a: ArrayViewD<'_, Self>) -> ArrayRef<'_>;
+    /// The typed array, or the array back if its dtype differs.
     fn unwrap(a: Array) -> Result<ArrayD<Self>, Array>;
+    /// A reference to the typed array, if the dtype matches.
     fn unwrap_ref(a: &Array) -> Option<&ArrayD<Self>>;
+    /// The typed view, if the dtype matches.
     fn unwrap_view<'a>(a: &ArrayRef<'a>) -> Option<ArrayViewD<'a, Self>>;
 }
 
@@ -95,18 +113,23 @@ impl_array_element!(
 );
 
 impl Array {
+    /// The element type.
     pub fn dtype(&self) -> DType {
         each_variant!(self, Array, a => elem_dtype(a))
     }
+    /// The length of each axis.
     pub fn shape(&self) -> &[usize] {
         each_variant!(self, Array, a => a.shape())
     }
+    /// The number of axes.
     pub fn ndim(&self) -> usize {
         self.shape().len()
     }
+    /// The number of elements.
     pub fn len(&self) -> usize {
         self.shape().iter().product()
     }
+    /// Whether the array has no elements.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -122,18 +145,23 @@ impl Array {
     pub fn as_array<T: ArrayElement>(&self) -> Option<&ArrayD<T>> {
         T::unwrap_ref(self)
     }
+    /// The array as float64, if it is float64.
     pub fn as_f64(&self) -> Option<&ArrayD<f64>> {
         self.as_array()
     }
+    /// The array as float32, if it is float32.
     pub fn as_f32(&self) -> Option<&ArrayD<f32>> {
         self.as_array()
     }
+    /// The array as int64, if it is int64.
     pub fn as_i64(&self) -> Option<&ArrayD<i64>> {
         self.as_array()
     }
+    /// The array as bool, if it is bool.
     pub fn as_bool(&self) -> Option<&ArrayD<bool>> {
         self.as_array()
     }
+    /// The array as complex128, if it is complex128.
     pub fn as_c128(&self) -> Option<&ArrayD<C128>> {
         self.as_array()
     }
@@ -144,18 +172,23 @@ impl Array {
 }
 
 impl<'a> ArrayRef<'a> {
+    /// The element type.
     pub fn dtype(&self) -> DType {
         each_variant!(self, ArrayRef, a => elem_dtype_view(a))
     }
+    /// The length of each axis.
     pub fn shape(&self) -> &[usize] {
         each_variant!(self, ArrayRef, a => a.shape())
     }
+    /// The number of axes.
     pub fn ndim(&self) -> usize {
         self.shape().len()
     }
+    /// The number of elements.
     pub fn len(&self) -> usize {
         self.shape().iter().product()
     }
+    /// Whether the view has no elements.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -208,13 +241,18 @@ impl<'a> From<&'a Array> for ArrayRef<'a> {
 /// float32. Integers are kept wide enough for every int64 and uint64 value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Scalar {
+    /// Python's `True`/`False`.
     Bool(bool),
+    /// A Python integer (every int64 and uint64 value fits).
     Int(i128),
+    /// A Python float.
     Float(f64),
+    /// A Python complex number.
     Complex(C128),
 }
 
 impl Scalar {
+    /// The kind of the scalar (bool, int, float, complex).
     pub fn kind(&self) -> Kind {
         match self {
             Scalar::Bool(_) => Kind::Bool,
@@ -228,7 +266,9 @@ impl Scalar {
 /// What a caller binds to a name: an array view (strong, its dtype counts) or a weak scalar.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Operand<'a> {
+    /// An array view; its dtype takes part in promotion.
     Array(ArrayRef<'a>),
+    /// A weak Python-like scalar.
     Scalar(Scalar),
 }
 
@@ -240,6 +280,7 @@ impl<'a> Operand<'a> {
             Operand::Scalar(s) => DType::default_for(s.kind()),
         }
     }
+    /// The operand's shape (`[]` for a scalar).
     pub fn shape(&self) -> &[usize] {
         match self {
             Operand::Array(a) => a.shape(),
