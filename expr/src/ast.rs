@@ -9,21 +9,28 @@ use crate::error::Span;
 /// expressions (several outputs), or an assignment (its assigned value).
 #[derive(Clone, PartialEq, Debug)]
 pub struct Program {
+    /// The statements, in order.
     pub stmts: Vec<Stmt>,
 }
 
+/// One statement.
 #[derive(Clone, PartialEq, Debug)]
 pub enum Stmt {
     /// `name = value`
     Assign {
+        /// The name bound.
         name: Ident,
+        /// Its value.
         value: Expr,
+        /// The whole statement.
         span: Span,
     },
+    /// An expression statement (the program's value when last).
     Expr(Expr),
 }
 
 impl Stmt {
+    /// The text the statement covers.
     pub fn span(&self) -> Span {
         match self {
             Stmt::Assign { span, .. } => *span,
@@ -35,16 +42,22 @@ impl Stmt {
 /// An identifier with its span.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Ident {
+    /// The identifier as written.
     pub name: String,
+    /// Where it is written.
     pub span: Span,
 }
 
+/// An expression with its span.
 #[derive(Clone, PartialEq, Debug)]
 pub struct Expr {
+    /// What the expression is.
     pub kind: ExprKind,
+    /// The text it covers (parentheses included).
     pub span: Span,
 }
 
+/// The kinds of expression.
 #[derive(Clone, PartialEq, Debug)]
 pub enum ExprKind {
     /// An integer literal (`42`, `1_000`, `0xff`, `0b101`, `0o17`), kept wide so that uint64
@@ -58,31 +71,45 @@ pub enum ExprKind {
     Bool(bool),
     /// A variable, input or constant (`pi`, `e`, `inf`, `nan`).
     Name(String),
+    /// `-x`, `+x`, `~x`.
     Unary {
+        /// The operator.
         op: UnaryOp,
+        /// The operand.
         operand: Box<Expr>,
     },
+    /// `lhs op rhs`.
     Binary {
+        /// The operator.
         op: BinaryOp,
         /// The span of the operator token itself.
         op_span: Span,
+        /// The left operand.
         lhs: Box<Expr>,
+        /// The right operand.
         rhs: Box<Expr>,
     },
     /// `f(args, key=value)`
     Call {
+        /// The function's name.
         func: Ident,
+        /// Positional arguments.
         args: Vec<Expr>,
+        /// Keyword arguments (`axis=1`), in order.
         kwargs: Vec<(Ident, Expr)>,
     },
     /// `target[i, j:k, ::2, None, ...]`
     Index {
+        /// The indexed expression.
         target: Box<Expr>,
+        /// One entry per comma-separated part.
         indices: Vec<Index>,
     },
     /// `target.name` (only `.real` and `.imag` type-check).
     Attr {
+        /// The expression whose attribute is taken.
         target: Box<Expr>,
+        /// The attribute's name.
         name: Ident,
     },
     /// `a, b` or `(a, b)`: several outputs, or a tuple argument such as `axis=(0, 1)`.
@@ -98,9 +125,13 @@ pub enum Index {
     At(Expr),
     /// `start:stop:step`, each part optional.
     Slice {
+        /// First index (default: the start, or the end for negative steps).
         start: Option<Expr>,
+        /// One past the last index (default: the end).
         stop: Option<Expr>,
+        /// Step (default 1).
         step: Option<Expr>,
+        /// The text of the slice.
         span: Span,
     },
     /// `None`: a new axis of length 1.
@@ -110,6 +141,7 @@ pub enum Index {
 }
 
 impl Index {
+    /// The text the entry covers.
     pub fn span(&self) -> Span {
         match self {
             Index::At(e) => e.span,
@@ -118,6 +150,7 @@ impl Index {
     }
 }
 
+/// Prefix operators.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum UnaryOp {
     /// `-x`
@@ -128,10 +161,14 @@ pub enum UnaryOp {
     Invert,
 }
 
+/// Infix operators.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum BinaryOp {
+    /// `+`
     Add,
+    /// `-`
     Sub,
+    /// `*`
     Mul,
     /// `/`, true division.
     Div,
@@ -141,11 +178,17 @@ pub enum BinaryOp {
     Mod,
     /// `**`
     Pow,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `==`
     Eq,
+    /// `!=`
     Ne,
+    /// `>=`
     Ge,
+    /// `>`
     Gt,
     /// `&`: logical on bool, bitwise on integers.
     And,
@@ -185,6 +228,7 @@ impl BinaryOp {
         }
     }
 
+    /// Whether the operator compares (and gives bool).
     pub fn is_comparison(self) -> bool {
         use BinaryOp::*;
         matches!(self, Lt | Le | Eq | Ne | Ge | Gt)
@@ -192,6 +236,7 @@ impl BinaryOp {
 }
 
 impl UnaryOp {
+    /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {
             UnaryOp::Neg => "-",

@@ -6,18 +6,31 @@ use crate::dtype::{DType, C128, C64};
 /// Values of one dtype, usually [`BLOCK_LEN`] of them.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
+    /// bool values.
     Bool(Vec<bool>),
+    /// int8 values.
     I8(Vec<i8>),
+    /// int16 values.
     I16(Vec<i16>),
+    /// int32 values.
     I32(Vec<i32>),
+    /// int64 values.
     I64(Vec<i64>),
+    /// uint8 values.
     U8(Vec<u8>),
+    /// uint16 values.
     U16(Vec<u16>),
+    /// uint32 values.
     U32(Vec<u32>),
+    /// uint64 values.
     U64(Vec<u64>),
+    /// float32 values.
     F32(Vec<f32>),
+    /// float64 values.
     F64(Vec<f64>),
+    /// complex64 values.
     C64(Vec<C64>),
+    /// complex128 values.
     C128(Vec<C128>),
 }
 
@@ -49,7 +62,9 @@ macro_rules! each_block {
 
 /// Typed access to a block's vector.
 pub trait BlockElement: crate::dtype::Element {
+    /// Wraps a vector of this type.
     fn wrap(v: Vec<Self>) -> Block;
+    /// The block's values, if they are of this type.
     fn slice(b: &Block) -> Option<&[Self]>;
 }
 
@@ -70,6 +85,7 @@ impl_block_element!(
 );
 
 impl Block {
+    /// The element type.
     pub fn dtype(&self) -> DType {
         match self {
             Block::Bool(_) => DType::Bool,
@@ -88,10 +104,12 @@ impl Block {
         }
     }
 
+    /// Number of values.
     pub fn len(&self) -> usize {
         each_block!(self, v => v.len())
     }
 
+    /// Whether the block has no values.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -1,7 +1,7 @@
 //! Type checking: resolves names and functions, checks arities, dtypes and numbers of
 //! dimensions, and produces a typed tree ([`TExpr`]) in which every implicit conversion is
 //! an explicit [`TKind::Cast`]. Shapes are not known here (a checked program runs on every
-//! shape); [`crate::lower`] handles them.
+//! shape); [`crate::lower()`] handles them.
 
 mod calls;
 
@@ -19,8 +19,11 @@ pub use calls::FUNCTIONS;
 /// that it is a weak Python scalar of the dtype's kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct OperandSig {
+    /// The operand's dtype (for a weak scalar: its kind's default dtype).
     pub dtype: DType,
+    /// Number of dimensions (0 for scalars).
     pub ndim: usize,
+    /// Whether the operand is a weak Python-like scalar.
     pub weak: bool,
 }
 
@@ -48,76 +51,109 @@ impl Checked {
 /// A typed expression. `ndim` is the number of dimensions of its value.
 #[derive(Clone, Debug)]
 pub struct TExpr {
+    /// What the expression computes.
     pub kind: TKind,
+    /// Its type (dtype, and whether weak).
     pub ty: Ty,
+    /// Number of dimensions of its value.
     pub ndim: usize,
+    /// The program text it came from.
     pub span: Span,
 }
 
+/// Typed expressions are shared: a name bound once may be used many times.
 pub type TRef = Arc<TExpr>;
 
+/// The kinds of typed expression.
 #[derive(Clone, Debug)]
 pub enum TKind {
     /// The operand with this index in [`Checked::operands`].
     Operand(usize),
+    /// A literal or constant (weak).
     Literal(Literal),
     /// `arange`: start, stop and step are scalar constants (weak).
     Arange {
+        /// First value.
         start: TRef,
+        /// End (exclusive).
         stop: TRef,
+        /// Step.
         step: TRef,
     },
     /// `linspace(start, stop, num)`, float64.
     Linspace {
+        /// First value.
         start: TRef,
+        /// Last value.
         stop: TRef,
+        /// Number of points.
         num: TRef,
     },
     /// `zeros(shape)` / `ones(shape)`: `value` everywhere; the dims are constant integers.
     Fill {
+        /// The value everywhere.
         value: Literal,
+        /// The dimensions.
         dims: Vec<TRef>,
     },
     /// `ones_like(x)`: `value` in the shape of `like`.
     FillLike {
+        /// The value everywhere.
         value: Literal,
+        /// The expression whose shape is taken.
         like: TRef,
     },
+    /// A unary operation; the operand has the node's dtype.
     Unary(crate::ir::UnaryOp, TRef),
+    /// A binary operation; operands share a dtype (see `ir::Op::Binary`).
     Binary(BinaryOp, TRef, TRef),
+    /// A function call; operand and result types as `ir::Func` documents.
     Call(crate::ir::Func, Vec<TRef>),
     /// Conversion to the node's dtype. Applied to a weak value, this is where a Python
     /// scalar gets its concrete type (and where an out-of-range integer is reported).
     Cast(TRef),
+    /// `where(cond, a, b)`: cond is bool, a and b have the node's dtype.
     Where(TRef, TRef, TRef),
     /// A reduction over `axes` (sorted, distinct, within the operand's dimensions).
     Reduce {
+        /// Which reduction.
         op: ReduceOp,
+        /// The reduced axes.
         axes: Vec<usize>,
+        /// Whether reduced axes stay with length 1.
         keepdims: bool,
+        /// The reduced expression, already in the accumulation dtype.
         arg: TRef,
     },
     /// Basic indexing; the ellipsis is already expanded, so there is one entry per
     /// operand axis except `NewAxis` entries.
     Index {
+        /// The indexed expression.
         target: TRef,
+        /// One entry per axis of the result or of the target.
         items: Vec<TIndex>,
     },
     /// `x.T`: axes reversed.
     Transpose(TRef),
 }
 
+/// One entry of a typed subscript.
 #[derive(Clone, Debug)]
 pub enum TIndex {
     /// A constant integer position.
     At(TRef),
     /// Constant integer bounds; `None` parts take the defaults.
     Slice {
+        /// First index.
         start: Option<TRef>,
+        /// End index (exclusive).
         stop: Option<TRef>,
+        /// Step.
         step: Option<TRef>,
+        /// The slice's text.
         span: Span,
     },
+    /// `None`: a new axis of length 1.
     NewAxis,
 }
 

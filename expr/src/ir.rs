@@ -43,16 +43,23 @@ pub struct Program {
     pub outputs: Vec<BufferId>,
 }
 
+/// A program input.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputDecl {
+    /// The name the caller binds.
     pub name: String,
+    /// Its dtype.
     pub dtype: DType,
+    /// Its shape.
     pub shape: Vec<usize>,
 }
 
+/// An array written by a kernel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BufferDecl {
+    /// Its dtype.
     pub dtype: DType,
+    /// Its shape.
     pub shape: Vec<usize>,
 }
 
@@ -61,28 +68,37 @@ pub struct BufferDecl {
 pub struct Kernel {
     /// The iteration space, traversed in C order.
     pub shape: Vec<usize>,
+    /// The elementwise DAG, operands before users.
     pub nodes: Vec<Node>,
+    /// What the kernel writes.
     pub stores: Vec<Store>,
 }
 
+/// One value of the DAG.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
+    /// How it is computed.
     pub op: Op,
     /// The dtype of the node's value.
     pub dtype: DType,
 }
 
+/// Node operations.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
     /// Reads `source` at the index the view maps the current point to. The value has the
     /// source's dtype (inputs, buffers) or the node's dtype (index sources).
     Load {
+        /// Where the value is read.
         source: Source,
+        /// How the kernel's point maps to the source's index.
         view: View,
     },
     /// A constant, converted exactly to the node's dtype (the lowering checks it fits).
     Const(Literal),
+    /// A unary operation, see [`UnaryOp`].
     Unary(UnaryOp, NodeId),
+    /// A binary operation on operands of one dtype.
     Binary(BinaryOp, NodeId, NodeId),
     /// A function of one or more operands, see [`Func`] for the types.
     Call(Func, Vec<NodeId>),
@@ -105,13 +121,23 @@ pub enum Source {
     /// A virtual 1-D array of `len` values `start + i*step` in the node's dtype (NumPy's
     /// `arange`). Integer dtypes compute exactly (wrapping); floats as `start + i*step`.
     Arange {
+        /// The value at index 0.
         start: Literal,
+        /// The difference between neighbours.
         step: Literal,
+        /// Number of values.
         len: usize,
     },
     /// A virtual 1-D float64 array of NumPy's `linspace(start, stop, num)`: `start + i*step`
     /// with `step = (stop - start) / (num - 1)`, and exactly `stop` at the last index.
-    Linspace { start: f64, stop: f64, num: usize },
+    Linspace {
+        /// The first value.
+        start: f64,
+        /// The last value.
+        stop: f64,
+        /// Number of values.
+        num: usize,
+    },
 }
 
 /// An affine map from the kernel's iteration index to an index into a source.
@@ -121,13 +147,18 @@ pub enum Source {
 /// axis). Kernel axes that no source axis refers to are broadcast.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct View {
+    /// One entry per source axis.
     pub axes: Vec<AxisMap>,
 }
 
+/// How one source axis is indexed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AxisMap {
+    /// The source index at point 0.
     pub start: usize,
+    /// Source index change per step along `kernel_axis`.
     pub step: isize,
+    /// The kernel axis this source axis follows, or `None` for a fixed index.
     pub kernel_axis: Option<usize>,
 }
 
@@ -180,16 +211,21 @@ impl View {
 /// Writes a node to a buffer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Store {
+    /// The stored node.
     pub node: NodeId,
+    /// The buffer written.
     pub buffer: BufferId,
     /// `None`: one value per point. `Some`: reduced over the given kernel axes (sorted,
     /// distinct); the buffer has the kernel's shape without them.
     pub reduce: Option<Reduce>,
 }
 
+/// A reduction over kernel axes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reduce {
+    /// Which reduction.
     pub op: ReduceOp,
+    /// The reduced kernel axes, sorted and distinct.
     pub axes: Vec<usize>,
 }
 
@@ -214,6 +250,7 @@ pub enum ReduceOp {
 }
 
 impl ReduceOp {
+    /// The name as written in vex.
     pub fn name(self) -> &'static str {
         match self {
             ReduceOp::Sum => "sum",
@@ -230,12 +267,17 @@ impl ReduceOp {
 /// A constant value; its dtype is the node's.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Literal {
+    /// `True` / `False`.
     Bool(bool),
+    /// An integer, exact.
     Int(i128),
+    /// A float.
     Float(f64),
+    /// A complex number (real, imaginary).
     Complex(f64, f64),
 }
 
+/// Unary operations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnaryOp {
     /// Negation: integers wrap, floats and complex flip the sign. Not on bool.
@@ -258,25 +300,43 @@ pub enum Func {
     IsInf,
     /// float → bool
     SignBit,
-    // inexact → inexact
+    /// inexact → inexact
     Sin,
+    /// inexact → inexact
     Cos,
+    /// inexact → inexact
     Tan,
+    /// inexact → inexact
     Arcsin,
+    /// inexact → inexact
     Arccos,
+    /// inexact → inexact
     Arctan,
+    /// inexact → inexact
     Sinh,
+    /// inexact → inexact
     Cosh,
+    /// inexact → inexact
     Tanh,
+    /// inexact → inexact
     Arcsinh,
+    /// inexact → inexact
     Arccosh,
+    /// inexact → inexact
     Arctanh,
+    /// inexact → inexact
     Exp,
+    /// inexact → inexact
     Expm1,
+    /// inexact → inexact
     Log,
+    /// inexact → inexact
     Log1p,
+    /// inexact → inexact
     Log10,
+    /// inexact → inexact
     Log2,
+    /// inexact → inexact
     Sqrt,
     /// float only
     Cbrt,

@@ -1,18 +1,22 @@
 //! vex-expr: the vex expression language.
 //!
-//! Text flows one way: [`parse`] turns it into an [`ast::Program`] with spans, [`check`]
-//! types it against the operands' dtypes and dimensions, [`lower`] turns the checked program
+//! Text flows one way: [`parse`] turns it into an [`ast::Program`] with spans, [`check()`]
+//! types it against the operands' dtypes and dimensions, [`lower()`] turns the checked program
 //! into kernel [`ir`] for concrete shapes, [`optimize`] simplifies the kernels, and a backend
-//! executes them: here the reference [`interp`]reter, the oracle for every other backend.
+//! executes them: here the reference interpreter ([`interp`]), the oracle for every other backend.
 
+#[warn(missing_docs)]
 pub mod ast;
+#[warn(missing_docs)]
 pub mod block;
+#[warn(missing_docs)]
 pub mod check;
 #[warn(missing_docs)]
 pub mod dtype;
 #[warn(missing_docs)]
 pub mod error;
 pub mod interp;
+#[warn(missing_docs)]
 pub mod ir;
 pub mod lexer;
 pub mod lower;

@@ -98,7 +98,7 @@ pub struct Explained {
 ///
 /// Names the program uses but that are not bound default to float64, of the shape of the
 /// given array with the most dimensions (so that they broadcast with it), or of shape
-/// [1000] when no array is given.
+/// `[1000]` when no array is given.
 pub fn explain(program: &str, bindings: &[Binding]) -> Result<Explained, Failure> {
     let mut inputs = Inputs::load(bindings, true)?;
     let default_shape = inputs

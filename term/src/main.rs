@@ -28,6 +28,8 @@ struct Cli {
     command: Option<Command>,
 }
 
+// The doc comments are the CLI help text, where brackets are literal.
+#[allow(rustdoc::broken_intra_doc_links)]
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Evaluate a program on .npy files and numbers.

@@ -1,9 +1,9 @@
 //! Lowering a checked program to kernel IR for concrete shapes.
 //!
 //! Two steps. First the typed tree becomes a graph of whole-array values with concrete
-//! shapes ([`graph`]): broadcasting, slicing, new axes and transposes are pushed down to
+//! shapes (`graph`): broadcasting, slicing, new axes and transposes are pushed down to
 //! the loads as affine views, so no view ever becomes a copy, and identical values are
-//! shared. Then the graph is cut into kernels ([`kernels`]): one per iteration space and
+//! shared. Then the graph is cut into kernels (`kernels`): one per iteration space and
 //! dependency level, with a boundary only where a reduction's result feeds later
 //! elementwise work.
 
