@@ -37,7 +37,9 @@ pub enum TokenKind {
 /// A token: its kind and the byte span of its text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Token {
+    /// What the token is.
     pub kind: TokenKind,
+    /// Where its text is.
     pub span: Span,
 }
 

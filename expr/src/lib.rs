@@ -5,18 +5,14 @@
 //! into kernel [`ir`] for concrete shapes, [`optimize`] simplifies the kernels, and a backend
 //! executes them: here the reference interpreter ([`interp`]), the oracle for every other backend.
 
-#[warn(missing_docs)]
+#![warn(missing_docs)]
+
 pub mod ast;
-#[warn(missing_docs)]
 pub mod block;
-#[warn(missing_docs)]
 pub mod check;
-#[warn(missing_docs)]
 pub mod dtype;
-#[warn(missing_docs)]
 pub mod error;
 pub mod interp;
-#[warn(missing_docs)]
 pub mod ir;
 pub mod lexer;
 pub mod lower;
@@ -25,7 +21,6 @@ pub mod optimize;
 pub mod parser;
 pub mod pretty;
 pub mod validate;
-#[warn(missing_docs)]
 pub mod value;
 
 pub use check::{check, Checked, OperandSig};
