@@ -18,7 +18,9 @@ pub enum Backend {
     /// yet (complex numbers) fail with an error naming what is missing.
     Jit,
     /// The JIT where the host supports it and the program compiles, the interpreter
-    /// otherwise. The environment variable `VEX_BACKEND=interp|jit` overrides the choice.
+    /// otherwise, and for small programs (up to 2,048 points in all), where its lower
+    /// fixed cost per call wins. The environment variable `VEX_BACKEND=interp|jit`
+    /// overrides the choice.
     #[default]
     Auto,
 }
@@ -49,6 +51,19 @@ fn jit() -> Result<&'static vex_jit::Jit, &'static str> {
         .map_err(|e| e.as_str())
 }
 
+/// Up to this many points in all (summed over kernels), `Auto` runs the interpreter: its
+/// fixed cost per call is lower than the JIT's, which only wins on longer loops
+/// (`examples/overhead.rs` measured the crossover between 1,024 and 4,096 points for
+/// `a + b*c`).
+const AUTO_INTERPRETER_POINTS: usize = 2048;
+
+fn total_points(ir: &vex_expr::ir::Program) -> usize {
+    ir.kernels
+        .iter()
+        .map(|k| k.shape.iter().product::<usize>())
+        .fold(0usize, usize::saturating_add)
+}
+
 /// Runs `ir` on `backend`: the single place where backends are chosen. With `outputs`,
 /// writes into them and returns `None`.
 fn execute(
@@ -58,7 +73,8 @@ fn execute(
     mut outputs: Option<&mut [Array]>,
 ) -> Result<Option<Vec<Array>>> {
     let backend = backend.resolve();
-    if backend != Backend::Interpreter {
+    let small = backend == Backend::Auto && total_points(ir) <= AUTO_INTERPRETER_POINTS;
+    if backend != Backend::Interpreter && !small {
         match jit() {
             Ok(jit) => {
                 let result = match outputs.as_deref_mut() {
