@@ -18,7 +18,7 @@ pub enum Backend {
     /// yet (complex numbers) fail with an error naming what is missing.
     Jit,
     /// The JIT where the host supports it and the program compiles, the interpreter
-    /// otherwise, and for small programs (up to 2,048 points in all), where its lower
+    /// otherwise, and for small programs (up to 256 points in all), where its lower
     /// fixed cost per call wins. The environment variable `VEX_BACKEND=interp|jit`
     /// overrides the choice.
     #[default]
@@ -53,9 +53,9 @@ fn jit() -> Result<&'static vex_jit::Jit, &'static str> {
 
 /// Up to this many points in all (summed over kernels), `Auto` runs the interpreter: its
 /// fixed cost per call is lower than the JIT's, which only wins on longer loops
-/// (`examples/overhead.rs` measured the crossover between 1,024 and 4,096 points for
-/// `a + b*c`).
-const AUTO_INTERPRETER_POINTS: usize = 2048;
+/// (`examples/overhead.rs` measured them even at about 256 points of `a + b*c`, 1.7 µs a
+/// call, with the JIT ahead from there on).
+const AUTO_INTERPRETER_POINTS: usize = 256;
 
 fn total_points(ir: &vex_expr::ir::Program) -> usize {
     ir.kernels

@@ -17,8 +17,8 @@ use vex_expr::{Array, ArrayRef, Error, ErrorKind};
 use crate::buffers::{array_mut_ptr, array_raw, checked_len, view_raw, Fresh};
 use crate::codegen::STATUS_NEGATIVE_POWER;
 use crate::layout::{
-    access_kinds, coalesce, inner_class, AccessKind, ArgLayout, Layout, RtAccess, W_EXTENTS, W_HI,
-    W_LO, W_STATUS,
+    access_kinds, coalesce, inner_class, AccessKind, ArgLayout, KernelKey, Layout, RtAccess,
+    W_EXTENTS, W_HI, W_LO, W_STATUS,
 };
 use crate::reduce::Acc;
 use crate::{Jit, JitError};
@@ -81,10 +81,12 @@ pub(crate) fn execute(
     inputs: &[ArrayRef],
     slots: &mut [Slot<'_>],
     last_use: &[Option<usize>],
-    keys: &[String],
+    keys: &[KernelKey],
 ) -> Result<(), JitError> {
     for (k, kernel) in program.kernels.iter().enumerate() {
-        let key = keys.get(k).map_or("", String::as_str);
+        let key = keys
+            .get(k)
+            .ok_or_else(|| invalid(format!("no cache key for kernel {k}")))?;
         run_kernel(jit, program, kernel, key, inputs, slots)?;
         for (b, &last) in last_use.iter().enumerate() {
             if last == Some(k) && !program.outputs.contains(&b) {
@@ -135,7 +137,7 @@ fn run_kernel(
     jit: &Jit,
     program: &Program,
     kernel: &Kernel,
-    key: &str,
+    key: &KernelKey,
     inputs: &[ArrayRef],
     slots: &mut [Slot<'_>],
 ) -> Result<(), JitError> {
@@ -293,7 +295,7 @@ fn array_access(view: &View, ptr: *const u8, st: &[isize], ndim: usize, unit: us
 fn launch(
     jit: &Jit,
     kernel: &Kernel,
-    key: &str,
+    key: &KernelKey,
     kinds: &[AccessKind],
     rt: &[RtAccess],
     accs: &mut [(usize, Acc, usize)],

@@ -13,7 +13,7 @@
 //! of 64-bit words laid out by [`ArgLayout`], so one compiled kernel serves every shape
 //! and stride of the same class.
 
-use vex_expr::ir::{Kernel, NodeId, Op, ReduceOp, Source};
+use vex_expr::ir::{Kernel, Literal, NodeId, Op, ReduceOp, Source};
 use vex_expr::DType;
 
 /// How a reduction is accumulated.
@@ -265,38 +265,59 @@ pub(crate) fn inner_class(kind: AccessKind, stride: isize) -> Inner {
 
 /// The part of a compiled kernel's cache key that depends on the kernel alone: its nodes
 /// and stores (views and buffer ids are left out: they only change run-time bases and
-/// strides). The full key appends the [`Layout`].
-pub(crate) fn kernel_key(kernel: &Kernel) -> String {
-    use std::fmt::Write;
-    let mut key = String::new();
+/// strides), encoded word by word so that equal keys mean equal code. Built on every call,
+/// so it avoids formatting: a key costs a few words per node.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct KernelKey(Vec<u64>);
+
+pub(crate) fn kernel_key(kernel: &Kernel) -> KernelKey {
+    let mut w: Vec<u64> = Vec::with_capacity(kernel.nodes.len() * 4 + kernel.stores.len() * 3);
     for n in &kernel.nodes {
+        w.push(n.dtype as u64);
         match &n.op {
-            Op::Load {
-                source: Source::Input(_) | Source::Buffer(_),
-                ..
-            } => {
-                let _ = write!(key, "load {:?};", n.dtype);
+            Op::Load { source, .. } => match source {
+                Source::Input(_) | Source::Buffer(_) => w.push(0),
+                Source::Arange { start, step, len } => {
+                    w.push(1);
+                    literal_words(&mut w, start);
+                    literal_words(&mut w, step);
+                    w.push(*len as u64);
+                }
+                Source::Linspace { start, stop, num } => {
+                    w.extend([2, start.to_bits(), stop.to_bits(), *num as u64]);
+                }
+            },
+            Op::Const(l) => {
+                w.push(3);
+                literal_words(&mut w, l);
             }
-            Op::Load { source, .. } => {
-                let _ = write!(key, "{source:?} {:?};", n.dtype);
+            Op::Unary(op, a) => w.extend([4, *op as u64, *a as u64]),
+            Op::Binary(op, a, b) => w.extend([5, *op as u64, *a as u64, *b as u64]),
+            Op::Call(f, args) => {
+                w.extend([6, *f as u64, args.len() as u64]);
+                w.extend(args.iter().map(|&a| a as u64));
             }
-            op => {
-                let _ = write!(key, "{op:?} {:?};", n.dtype);
-            }
+            Op::Cast(a) => w.extend([7, *a as u64]),
+            Op::Where(c, a, b) => w.extend([8, *c as u64, *a as u64, *b as u64]),
         }
     }
     for s in &kernel.stores {
-        let _ = write!(
-            key,
-            "store {} {:?};",
-            s.node,
-            s.reduce.as_ref().map(|r| r.op)
-        );
+        let reduce = s.reduce.as_ref().map_or(u64::MAX, |r| r.op as u64);
+        w.extend([9, s.node as u64, reduce]);
     }
-    key
+    KernelKey(w)
+}
+
+fn literal_words(w: &mut Vec<u64>, l: &Literal) {
+    match *l {
+        Literal::Bool(b) => w.extend([10, u64::from(b)]),
+        Literal::Int(i) => w.extend([11, i as u64, (i >> 64) as u64]),
+        Literal::Float(f) => w.extend([12, f.to_bits()]),
+        Literal::Complex(re, im) => w.extend([13, re.to_bits(), im.to_bits()]),
+    }
 }
 
 /// The full cache key: the kernel's key and its layout.
-pub(crate) fn cache_key(kernel_key: &str, layout: &Layout) -> String {
-    format!("{kernel_key}|{layout:?}")
+pub(crate) fn cache_key(kernel_key: &KernelKey, layout: &Layout) -> (KernelKey, Layout) {
+    (kernel_key.clone(), layout.clone())
 }

@@ -43,7 +43,7 @@ use vex_expr::validate;
 use vex_expr::{Array, ArrayRef, Error, ErrorKind};
 
 use crate::exec::Slot;
-use crate::layout::Layout;
+use crate::layout::{KernelKey, Layout};
 
 /// Why the JIT did not produce a result.
 #[derive(Debug, thiserror::Error)]
@@ -85,10 +85,10 @@ impl Drop for Compiled {
 
 struct Cache {
     /// Compiled kernels by full key, with the clock of their last use.
-    map: HashMap<String, (Arc<Compiled>, u64)>,
+    map: HashMap<(KernelKey, Layout), (Arc<Compiled>, u64)>,
     clock: u64,
     /// Whether a kernel (by kernel key) can be compiled.
-    supported: HashMap<String, Result<(), String>>,
+    supported: HashMap<KernelKey, Result<(), String>>,
 }
 
 struct Threads {
@@ -294,7 +294,7 @@ impl Jit {
     /// (so that a fallback never repeats work or sees half-written outputs); returns each
     /// kernel's `layout::kernel_key`. Compiles nothing: the check emits the nodes into a
     /// scratch function (see `codegen::check`), and its verdict is cached by kernel key.
-    fn check_supported(&self, program: &Program) -> Result<Vec<String>, JitError> {
+    fn check_supported(&self, program: &Program) -> Result<Vec<KernelKey>, JitError> {
         let mut keys = Vec::with_capacity(program.kernels.len());
         for kernel in &program.kernels {
             let key = layout::kernel_key(kernel);
@@ -328,7 +328,7 @@ impl Jit {
     pub(crate) fn compiled(
         &self,
         kernel: &Kernel,
-        kernel_key: &str,
+        kernel_key: &KernelKey,
         layout: &Layout,
     ) -> Result<Arc<Compiled>, JitError> {
         let key = layout::cache_key(kernel_key, layout);
