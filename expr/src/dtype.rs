@@ -14,7 +14,27 @@ pub type C64 = Complex<f32>;
 /// 128-bit complex (two f64), NumPy's `complex128`.
 pub type C128 = Complex<f64>;
 
-/// An element type.
+/// An element type: one of NumPy's numeric dtypes (all but float16).
+///
+/// [`DType::promote`] is `numpy.result_type` for two arrays; [`DType::name`] and
+/// [`DType::from_name`] convert to and from NumPy's spelling, which is also the
+/// [`Display`](fmt::Display) form and the name of the cast functions in programs.
+///
+/// ```
+/// use vex_expr::DType;
+///
+/// // Mixed signedness needs a wider signed type; nothing holds both int64 and uint64.
+/// assert_eq!(DType::promote(DType::I8, DType::U8), DType::I16);
+/// assert_eq!(DType::promote(DType::I64, DType::U64), DType::F64);
+/// // Small integers fit float32 exactly, int32 does not.
+/// assert_eq!(DType::promote(DType::I16, DType::F32), DType::F32);
+/// assert_eq!(DType::promote(DType::I32, DType::F32), DType::F64);
+///
+/// assert_eq!(DType::F32.name(), "float32");
+/// assert_eq!(DType::C128.to_string(), "complex128");
+/// assert_eq!(DType::from_name("uint8"), Some(DType::U8));
+/// assert_eq!(DType::from_name("float16"), None); // vex has no float16
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub enum DType {
     /// Boolean (NumPy's `bool`), one byte.
@@ -275,6 +295,21 @@ impl fmt::Display for DType {
 /// is float32), and only decides the result type against a strong operand of a lower kind
 /// (`int8_array * 2.5` is float64). A weak value's `dtype` is its default strong type
 /// (int64, float64, complex128, bool).
+///
+/// ```
+/// use vex_expr::dtype::Ty;
+/// use vex_expr::{DType, Kind};
+///
+/// let literal = Ty::weak(Kind::Float); // `2.5` in a program
+/// assert_eq!(literal.dtype, DType::F64);
+/// // The literal adopts a float array's precision…
+/// assert_eq!(Ty::promote(Ty::strong(DType::F32), literal), Ty::strong(DType::F32));
+/// // …but an integer array is of a lower kind, so the default float wins.
+/// assert_eq!(Ty::promote(Ty::strong(DType::I8), literal), Ty::strong(DType::F64));
+/// // Weak with weak stays weak, of the higher kind.
+/// assert_eq!(Ty::promote(Ty::weak(Kind::Int), literal), literal);
+/// assert_eq!(literal.to_string(), "python float");
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Ty {
     /// The dtype (for a weak value: its kind's default dtype).
@@ -307,7 +342,22 @@ impl Ty {
     }
 }
 
-/// The result type of a strong `dtype` combined with a weak scalar of `kind`.
+/// The result type of a strong `dtype` combined with a weak scalar of `kind` (NEP 50).
+///
+/// A scalar of the same or a lower kind never changes the array's dtype (a value that does
+/// not fit it is an [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) when lowering); a
+/// higher kind gives that kind's default dtype, except that complex keeps float32's
+/// precision.
+///
+/// ```
+/// use vex_expr::dtype::promote_weak;
+/// use vex_expr::{DType, Kind};
+///
+/// assert_eq!(promote_weak(DType::U8, Kind::Int), DType::U8); // uint8_array + 1
+/// assert_eq!(promote_weak(DType::Bool, Kind::Int), DType::I64); // bool_array + 1
+/// assert_eq!(promote_weak(DType::I16, Kind::Float), DType::F64); // int16_array * 0.5
+/// assert_eq!(promote_weak(DType::F32, Kind::Complex), DType::C64); // float32_array * 1j
+/// ```
 pub fn promote_weak(dtype: DType, kind: Kind) -> DType {
     if kind <= dtype.kind() {
         return dtype;

@@ -68,6 +68,32 @@ pub enum ErrorKind {
 /// filled in once the text is known, see [`Error::locate`]. Display gives the compact one-
 /// line form `1:7: unknown function 'sinn' — did you mean 'sin'?`; [`Error::render`] the
 /// multi-line form with the source line and a caret.
+///
+/// ```
+/// use vex_expr::{Error, ErrorKind, Span};
+///
+/// let source = "1 + 2*sinn(x)";
+/// let err = Error::at(ErrorKind::UnknownFunction, Span::new(6, 10), "unknown function 'sinn'")
+///     .with_help("did you mean 'sin'?");
+/// assert_eq!(err.kind, ErrorKind::UnknownFunction); // branch on this, not the message
+/// assert_eq!(err.span, Some(Span::new(6, 10)));
+/// assert_eq!(err.to_string(), "unknown function 'sinn' — did you mean 'sin'?");
+///
+/// // Once located in the text, Display leads with line:column.
+/// let err = err.locate(source);
+/// assert_eq!(err.position, Some((1, 7)));
+/// assert_eq!(err.to_string(), "1:7: unknown function 'sinn' — did you mean 'sin'?");
+///
+/// assert_eq!(
+///     err.render(source, false),
+///     "error: unknown function 'sinn'
+///  --> 1:7
+///   |
+/// 1 | 1 + 2*sinn(x)
+///   |       ^^^^ did you mean 'sin'?
+/// "
+/// );
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
 pub struct Error {
     /// What went wrong.
@@ -189,6 +215,18 @@ pub fn line_col(source: &str, at: usize) -> (usize, usize) {
 }
 
 /// The candidate closest to `name` by edit distance, if close enough to be a likely typo.
+///
+/// "Close enough" is at most one edit per three characters (at least one), where swapping
+/// two neighbouring characters counts as one edit; ties go to the shorter candidate.
+///
+/// ```
+/// use vex_expr::error::did_you_mean;
+///
+/// let functions = ["sin", "sinh", "cos", "arcsin"];
+/// assert_eq!(did_you_mean("sinn", functions), Some("sin"));
+/// assert_eq!(did_you_mean("cso", functions), Some("cos")); // a swap is one edit
+/// assert_eq!(did_you_mean("tan", functions), None); // two edits from "sin": too far
+/// ```
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,

@@ -42,6 +42,27 @@ macro_rules! dyn_array_enum {
 
 dyn_array_enum!(
     /// An owned n-dimensional array of any vex dtype: what evaluation returns.
+    ///
+    /// Build one from any typed ndarray with `From`; get the typed array back by borrowing
+    /// ([`Array::as_array`], or the shorthands `as_f64`, `as_i64`, …, which are `None` for
+    /// another dtype) or by value ([`Array::downcast`], which hands the array back on a
+    /// mismatch so nothing is lost).
+    ///
+    /// ```
+    /// use ndarray::{array, ArrayD};
+    /// use vex_expr::{Array, DType};
+    ///
+    /// let a = Array::from(array![[1.0, 2.0], [3.0, 4.0]]);
+    /// assert_eq!(a.dtype(), DType::F64);
+    /// assert_eq!((a.shape(), a.ndim(), a.len()), (&[2, 2][..], 2, 4));
+    ///
+    /// assert_eq!(a.as_f64().unwrap()[[1, 0]], 3.0);
+    /// assert!(a.as_i64().is_none());
+    ///
+    /// let a = a.downcast::<f32>().unwrap_err(); // wrong type: the array comes back
+    /// let typed: ArrayD<f64> = a.downcast().unwrap();
+    /// assert_eq!(typed.sum(), 10.0);
+    /// ```
     Array, ArrayD
 );
 
@@ -49,6 +70,26 @@ type ArrayViewDyn<'a, T> = ArrayViewD<'a, T>;
 dyn_array_enum!(
     /// A borrowed n-dimensional array view of any vex dtype: what evaluation reads.
     /// Any strides (negative, zero, non-contiguous) and any size (0-d, empty) are fine.
+    ///
+    /// Made from an ndarray view or a reference to an ndarray array with `From`, without
+    /// copying; [`ArrayRef::to_owned`] copies into a standard-layout [`Array`].
+    ///
+    /// ```
+    /// use ndarray::{s, Array2};
+    /// use vex_expr::{ArrayRef, DType};
+    ///
+    /// let m = Array2::from_shape_fn((3, 4), |(i, j)| (10 * i + j) as i32);
+    /// // Every other column, last first: a strided view with a negative stride.
+    /// let v = ArrayRef::from(m.slice(s![.., ..;-2]));
+    /// assert_eq!(v.dtype(), DType::I32);
+    /// assert_eq!(v.shape(), &[3, 2]);
+    /// assert_eq!(v.strides(), &[4, -2]);
+    /// assert_eq!(v.downcast::<i32>().unwrap()[[2, 0]], 23);
+    ///
+    /// let owned = v.to_owned();
+    /// let data = owned.as_array::<i32>().unwrap();
+    /// assert_eq!(data.as_slice().unwrap(), &[3, 1, 13, 11, 23, 21]);
+    /// ```
     ArrayRef<'a>, ArrayViewDyn
 );
 
@@ -239,6 +280,17 @@ impl<'a> From<&'a Array> for ArrayRef<'a> {
 
 /// A Python-like scalar: *weak* in type promotion (NEP 50), so `float32_array * 2.5` stays
 /// float32. Integers are kept wide enough for every int64 and uint64 value.
+///
+/// Rust numbers convert with `From`: every integer type to [`Scalar::Int`], `f32`/`f64`
+/// to [`Scalar::Float`]; the Rust type is forgotten, only the kind remains.
+///
+/// ```
+/// use vex_expr::{Kind, Scalar};
+///
+/// assert_eq!(Scalar::from(u64::MAX), Scalar::Int(u64::MAX as i128));
+/// assert_eq!(Scalar::from(7u8), Scalar::from(7i64)); // both just a Python int
+/// assert_eq!(Scalar::from(2.5f32).kind(), Kind::Float);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Scalar {
     /// Python's `True`/`False`.
@@ -264,6 +316,23 @@ impl Scalar {
 }
 
 /// What a caller binds to a name: an array view (strong, its dtype counts) or a weak scalar.
+///
+/// `From` makes one from anything an [`ArrayRef`] comes from (ndarray views, `&` arrays,
+/// `&Array`) and from Rust numbers, `bool` and [`C128`] (as a weak [`Scalar`]).
+///
+/// ```
+/// use vex_expr::{DType, Operand};
+///
+/// let x = ndarray::array![1u8, 2, 3];
+/// let array = Operand::from(&x);
+/// assert_eq!((array.dtype(), array.shape()), (DType::U8, &[3][..]));
+///
+/// // A scalar reports its kind's default dtype, but stays weak: `x * 2.5` is float64
+/// // only because uint8 is of a lower kind, and `y * 2.5` for float32 `y` stays float32.
+/// let scalar = Operand::from(2.5);
+/// assert!(matches!(scalar, Operand::Scalar(_)));
+/// assert_eq!((scalar.dtype(), scalar.shape()), (DType::F64, &[][..]));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Operand<'a> {
     /// An array view; its dtype takes part in promotion.
