@@ -256,3 +256,35 @@ pub fn view(node: usize, view: &View, src_shape: &[usize], kernel_shape: &[usize
     }
     Ok(())
 }
+
+/// Checks caller-provided output arrays (for `run_into`) against the program's output
+/// buffers: their number, and each one's dtype and shape.
+pub fn outputs(program: &Program, outputs: &[crate::value::Array]) -> Result<()> {
+    if outputs.len() != program.outputs.len() {
+        return Err(Error::new(
+            ErrorKind::Input,
+            format!(
+                "expected {} output arrays, got {}",
+                program.outputs.len(),
+                outputs.len()
+            ),
+        ));
+    }
+    for (j, (out, &b)) in outputs.iter().zip(&program.outputs).enumerate() {
+        let decl = program
+            .buffers
+            .get(b)
+            .ok_or_else(|| invalid(format!("output {j} names no buffer ({b})")))?;
+        if out.dtype() != decl.dtype || out.shape() != decl.shape {
+            return Err(Error::new(
+                ErrorKind::Input,
+                format!(
+                    "output {j}: expected {}, got {}",
+                    describe(decl.dtype, &decl.shape),
+                    describe(out.dtype(), out.shape())
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -40,7 +40,7 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
 use vex_expr::ir::{Kernel, Program};
 use vex_expr::validate;
-use vex_expr::{Array, ArrayRef, Error, ErrorKind};
+use vex_expr::{Array, ArrayRef, Error};
 
 use crate::exec::Slot;
 use crate::layout::{KernelKey, Layout};
@@ -226,31 +226,7 @@ impl Jit {
     ) -> Result<(), JitError> {
         let last_use = validate::program(program)?;
         validate::inputs(program, inputs)?;
-        if outputs.len() != program.outputs.len() {
-            return Err(Error::new(
-                ErrorKind::Input,
-                format!(
-                    "expected {} output arrays, got {}",
-                    program.outputs.len(),
-                    outputs.len()
-                ),
-            )
-            .into());
-        }
-        for (j, (out, &b)) in outputs.iter().zip(&program.outputs).enumerate() {
-            let decl = &program.buffers[b];
-            if out.dtype() != decl.dtype || out.shape() != decl.shape {
-                return Err(Error::new(
-                    ErrorKind::Input,
-                    format!(
-                        "output {j}: expected {}, got {}",
-                        validate::describe(decl.dtype, &decl.shape),
-                        validate::describe(out.dtype(), out.shape())
-                    ),
-                )
-                .into());
-            }
-        }
+        validate::outputs(program, outputs)?;
         let keys = self.check_supported(program)?;
         let mut copies = Vec::new();
         let mut owned = Vec::new();

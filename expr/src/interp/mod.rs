@@ -66,29 +66,7 @@ pub fn run(program: &Program, inputs: &[ArrayRef]) -> Result<Vec<Array>> {
 pub fn run_into(program: &Program, inputs: &[ArrayRef], outputs: &mut [Array]) -> Result<()> {
     let last_use = validate::program(program)?;
     validate::inputs(program, inputs)?;
-    if outputs.len() != program.outputs.len() {
-        return Err(Error::new(
-            ErrorKind::Input,
-            format!(
-                "expected {} output arrays, got {}",
-                program.outputs.len(),
-                outputs.len()
-            ),
-        ));
-    }
-    for (j, (out, &b)) in outputs.iter().zip(&program.outputs).enumerate() {
-        let decl = &program.buffers[b];
-        if out.dtype() != decl.dtype || out.shape() != decl.shape {
-            return Err(Error::new(
-                ErrorKind::Input,
-                format!(
-                    "output {j}: expected {}, got {}",
-                    validate::describe(decl.dtype, &decl.shape),
-                    validate::describe(out.dtype(), out.shape())
-                ),
-            ));
-        }
-    }
+    validate::outputs(program, outputs)?;
     // Outputs filled by copying after the run: repeats of a buffer, and non-standard ones.
     let mut copies = Vec::new();
     let mut owned = Vec::new();
