@@ -22,6 +22,7 @@ pub mod parser;
 pub mod pretty;
 pub mod validate;
 pub mod value;
+pub mod vmath;
 
 pub use check::{check, Checked, OperandSig};
 pub use dtype::{DType, Kind, C128, C64};
