@@ -16,7 +16,7 @@ use vex_expr::{ops, DType};
 pub(crate) const BLOCK: i64 = 256;
 
 /// Functions computed by the helpers, indexed by their code.
-const CALLS: [Func; 24] = [
+pub(crate) const CALLS: [Func; 24] = [
     Func::Sin,
     Func::Cos,
     Func::Tan,
@@ -48,9 +48,10 @@ const BINS: [BinaryOp; 3] = [BinaryOp::FloorDiv, BinaryOp::Mod, BinaryOp::Pow];
 const BIN_BASE: i64 = 100;
 
 /// The helper code of `op` when its operands have dtype `arg`, or `None` if the operation
-/// is compiled inline (or not at all).
+/// is compiled inline (or not at all). Operations with a `vex_expr::vmath` algorithm are
+/// inline (`codegen::vmath`), so they take no helper.
 pub(crate) fn code(op: &Op, arg: DType) -> Option<i64> {
-    if !arg.is_float() {
+    if !arg.is_float() || crate::codegen::vmath::covers(op, arg) {
         return None;
     }
     match op {

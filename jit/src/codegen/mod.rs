@@ -17,6 +17,7 @@ mod fold;
 mod index;
 mod ops;
 mod simd;
+pub(crate) mod vmath;
 
 use self::fold::{acc_type, fold};
 use self::index::index_value;

@@ -7,8 +7,10 @@
 //! masks them), float → integer casts (saturating, with NumPy's wrap-through-64-bits
 //! rule). Float operations are the IEEE ones the interpreter uses; nothing is fused.
 //!
-//! Operations the JIT cannot compile yet (transcendental functions, float `//` and `%`,
-//! complex numbers) return `Err(reason)`: the caller falls back to the interpreter.
+//! Transcendental functions and float `**` with a `vex_expr::vmath` algorithm are emitted
+//! inline by [`super::vmath`] (within a few ULP of the interpreter's libm, not
+//! bit-identical). Operations the JIT cannot compile (the other transcendental functions,
+//! float `//` and `%` outside the blocked path, complex numbers) return `Err(reason)`.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Type, Value};
@@ -151,7 +153,10 @@ pub(crate) fn binary(
             Mul => b.ins().fmul(x, y),
             Div => b.ins().fdiv(x, y),
             _ if is_comparison(op) => b.ins().fcmp(float_cc(op), x, y),
-            _ => return Err(unsupported(op.symbol(), dtype)),
+            // `**` (and any operator with a vector math algorithm) inline.
+            _ => {
+                super::vmath::binary(b, op, x, y).ok_or_else(|| unsupported(op.symbol(), dtype))?
+            }
         });
     }
     if !dtype.is_int() {
@@ -361,7 +366,8 @@ pub(crate) fn call(b: &mut FunctionBuilder, f: Func, arg: DType, args: &[Value])
                 let r = b.ins().select(lt, m1, r);
                 b.ins().select(gt, one, r)
             }
-            _ => return Err(unsupported(f.name(), arg)),
+            // Transcendental functions with a vector math algorithm, inline.
+            _ => super::vmath::call(b, f, args).ok_or_else(|| unsupported(f.name(), arg))?,
         });
     }
     if arg.is_bool() {

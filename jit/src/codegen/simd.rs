@@ -3,12 +3,14 @@
 //! masks, see [`plan`]), whose every
 //! access is contiguous or broadcast along the inner axis, and whose every operation has a
 //! vector form with the scalar semantics lane by lane (no fusing: `a*b + c` stays two
-//! roundings, bit-identical to the interpreter). Anything else runs the scalar loop only.
+//! roundings, bit-identical to the interpreter). Transcendental functions and `**` with a
+//! `vex_expr::vmath` algorithm are vector code too (see [`super::vmath`]), computing the
+//! same bits as the scalar tail. Anything else runs the scalar loop only.
 
 use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Type, Value};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use vex_expr::ir::{BinaryOp, Func, Kernel, Op, UnaryOp};
-use vex_expr::DType;
+use vex_expr::{vmath, DType};
 
 use super::{fold, ops, Env, Row};
 use crate::layout::{AccKind, AccessKind, Inner, Layout};
@@ -91,16 +93,17 @@ pub(crate) fn plan(kernel: &Kernel, layout: &Layout) -> Option<Plan> {
                         Mul => float || dtype == DType::I32,
                         Div => float,
                         And | Or | Xor => !float,
-                        _ => false,
+                        // `**` where vector math has it.
+                        _ => float && vmath::has_binary(*op),
                     }
                 }
                 Op::Call(f, _) => {
                     use Func::*;
                     float
-                        && matches!(
+                        && (matches!(
                             f,
                             Sqrt | Abs | Floor | Ceil | Trunc | Round | Maximum | Minimum
-                        )
+                        ) || vmath::has(*f))
                 }
                 Op::Cast(_) => false,
             }

@@ -1,0 +1,376 @@
+//! The vector math algorithms of [`vex_expr::vmath`] emitted inline as Cranelift IR.
+//!
+//! [`Clif`] implements [`vmath::Builder`] over one `f64` (the scalar loop and tails) or
+//! one `f64x2` (the vector loop): floats are `F64`/`F64X2` values, integers `I64`/`I64X2`,
+//! and masks what a comparison gives (`I8` 0/1 for scalars, all-ones `I64X2` lanes for
+//! vectors). float32 operands are promoted to float64, computed, and rounded once
+//! ([`call`], [`binary`]); an `f32x4` is computed as two `f64x2` halves.
+//!
+//! Where Cranelift's x86-64 backend has no direct lowering, the primitives use exact
+//! integer/float tricks instead of slow per-lane fallbacks: `copysign` on vectors is bit
+//! arithmetic, `to_int` adds `1.5·2^52` and subtracts bit patterns, and `to_float` on
+//! vectors splits the integer into 32-bit halves, each placed into the mantissa of a
+//! power of two (one rounding, exact for every `i64`).
+
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{
+    types, ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value,
+};
+use cranelift_frontend::FunctionBuilder;
+use vex_expr::ir::{BinaryOp, Func, Op};
+use vex_expr::vmath::{self, Builder};
+use vex_expr::DType;
+
+/// Whether node operation `op`, with operands of dtype `arg`, is computed inline by a
+/// [`vmath`] algorithm (float operands, a registered function or operator).
+pub(crate) fn covers(op: &Op, arg: DType) -> bool {
+    if !matches!(arg, DType::F32 | DType::F64) {
+        return false;
+    }
+    match op {
+        Op::Call(f, _) => vmath::has(*f),
+        Op::Binary(o, _, _) => vmath::has_binary(*o),
+        _ => false,
+    }
+}
+
+/// `f(args)` inline, for arguments of one type among `F64`, `F32`, `F64X2` and `F32X4`;
+/// `None` where [`vmath`] has no algorithm for `f` or the type is another.
+pub(crate) fn call(b: &mut FunctionBuilder, f: Func, args: &[Value]) -> Option<Value> {
+    if !vmath::has(f) {
+        return None;
+    }
+    per_f64(b, args, |m, xs| vmath::call(m, f, xs))
+}
+
+/// The float binary operator `op` inline (see [`call`]).
+pub(crate) fn binary(b: &mut FunctionBuilder, op: BinaryOp, x: Value, y: Value) -> Option<Value> {
+    if !vmath::has_binary(op) {
+        return None;
+    }
+    per_f64(b, &[x, y], |m, xs| vmath::binary(m, op, xs[0], xs[1]))
+}
+
+/// Runs `emit` on `args` as float64: directly for `F64`/`F64X2`, promoted and rounded
+/// back once for `F32`, and on two promoted halves for `F32X4`.
+fn per_f64(
+    b: &mut FunctionBuilder,
+    args: &[Value],
+    emit: impl Fn(&mut Clif, &[Value]) -> Option<Value>,
+) -> Option<Value> {
+    let ty = b.func.dfg.value_type(*args.first()?);
+    if args.iter().any(|&a| b.func.dfg.value_type(a) != ty) {
+        return None;
+    }
+    match ty {
+        types::F64 => emit(&mut Clif::new(b, false), args),
+        types::F64X2 => emit(&mut Clif::new(b, true), args),
+        types::F32 => {
+            let wide: Vec<Value> = args
+                .iter()
+                .map(|&a| b.ins().fpromote(types::F64, a))
+                .collect();
+            let r = emit(&mut Clif::new(b, false), &wide)?;
+            Some(b.ins().fdemote(types::F32, r))
+        }
+        types::F32X4 => {
+            let lo: Vec<Value> = args.iter().map(|&a| b.ins().fvpromote_low(a)).collect();
+            let hi: Vec<Value> = args
+                .iter()
+                .map(|&a| {
+                    let swapped = swap_halves(b, a);
+                    b.ins().fvpromote_low(swapped)
+                })
+                .collect();
+            let r_lo = emit(&mut Clif::new(b, true), &lo)?;
+            let r_hi = emit(&mut Clif::new(b, true), &hi)?;
+            let n_lo = b.ins().fvdemote(r_lo);
+            let n_hi = b.ins().fvdemote(r_hi);
+            // The low 64 bits of each narrowed half: [lo0, lo1, hi0, hi1].
+            Some(byte_shuffle(b, n_lo, n_hi, |k| k))
+        }
+        _ => None,
+    }
+}
+
+fn little() -> MemFlagsData {
+    MemFlagsData::new().with_endianness(Endianness::Little)
+}
+
+/// The 128-bit vector whose byte `k` is byte `pick(k)` of `x` (`k < 8`) and of `y`
+/// (`k >= 8`, where `pick(k - 8) + 16` indexes `y`): `x`'s and `y`'s low halves chosen
+/// by `pick` over `0..8`.
+fn byte_shuffle(b: &mut FunctionBuilder, x: Value, y: Value, pick: impl Fn(u8) -> u8) -> Value {
+    let ty = b.func.dfg.value_type(x);
+    let mask: Vec<u8> = (0..8)
+        .map(&pick)
+        .chain((0..8).map(|k| pick(k) + 16))
+        .collect();
+    let mask = b.func.dfg.immediates.push(ConstantData::from(mask));
+    let xb = b.ins().bitcast(types::I8X16, little(), x);
+    let yb = b.ins().bitcast(types::I8X16, little(), y);
+    let r = b.ins().shuffle(xb, yb, mask);
+    b.ins().bitcast(ty, little(), r)
+}
+
+/// `x` with its 64-bit halves exchanged.
+fn swap_halves(b: &mut FunctionBuilder, x: Value) -> Value {
+    let ty = b.func.dfg.value_type(x);
+    let mask: Vec<u8> = (8..16).chain(0..8).collect();
+    let mask = b.func.dfg.immediates.push(ConstantData::from(mask));
+    let xb = b.ins().bitcast(types::I8X16, little(), x);
+    let r = b.ins().shuffle(xb, xb, mask);
+    b.ins().bitcast(ty, little(), r)
+}
+
+/// The sign bit of a float64.
+const SIGN: i64 = i64::MIN;
+/// The bits of `2^84 + 2^63 + 2^52`, see [`Clif::to_float`].
+const TO_FLOAT_BIAS: u64 = 0x4530_0000_8010_0000;
+/// `1.5 · 2^52`: adding it to an integral `|x| < 2^51` leaves `x` in the low mantissa bits.
+const ROUND_MAGIC: f64 = 6_755_399_441_055_744.0;
+
+/// [`vmath::Builder`] emitting Cranelift IR on one `f64` (`vector: false`) or one `f64x2`.
+pub(crate) struct Clif<'a, 'f> {
+    b: &'a mut FunctionBuilder<'f>,
+    vector: bool,
+}
+
+impl<'a, 'f> Clif<'a, 'f> {
+    /// A builder emitting into `b` on scalars or on `f64x2` vectors.
+    pub(crate) fn new(b: &'a mut FunctionBuilder<'f>, vector: bool) -> Self {
+        Clif { b, vector }
+    }
+
+    fn fty(&self) -> Type {
+        if self.vector {
+            types::F64X2
+        } else {
+            types::F64
+        }
+    }
+
+    fn ity(&self) -> Type {
+        if self.vector {
+            types::I64X2
+        } else {
+            types::I64
+        }
+    }
+
+    /// A vector constant of type `ty` with `bits` in both 64-bit lanes, from the
+    /// function's constant pool (one load, no splat).
+    fn vconst(&mut self, ty: Type, bits: u64) -> Value {
+        let bytes: Vec<u8> = [bits.to_le_bytes(), bits.to_le_bytes()].concat();
+        let c = self.b.func.dfg.constants.insert(ConstantData::from(bytes));
+        self.b.ins().vconst(ty, c)
+    }
+
+    fn fcmp(&mut self, cc: FloatCC, a: Value, b: Value) -> Value {
+        self.b.ins().fcmp(cc, a, b)
+    }
+}
+
+impl Builder for Clif<'_, '_> {
+    type F = Value;
+    type I = Value;
+    type M = Value;
+
+    fn splat(&mut self, c: f64) -> Value {
+        if self.vector {
+            self.vconst(types::F64X2, c.to_bits())
+        } else {
+            self.b.ins().f64const(c)
+        }
+    }
+    fn splat_i(&mut self, c: i64) -> Value {
+        if self.vector {
+            self.vconst(types::I64X2, c as u64)
+        } else {
+            self.b.ins().iconst(types::I64, c)
+        }
+    }
+    fn add(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fadd(a, b)
+    }
+    fn sub(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fsub(a, b)
+    }
+    fn mul(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fmul(a, b)
+    }
+    fn div(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fdiv(a, b)
+    }
+    fn fma(&mut self, a: Value, b: Value, c: Value) -> Value {
+        // `vfmadd` where the ISA has FMA (cranelift_native enables it on such hosts),
+        // else the fused libm `fma`.
+        self.b.ins().fma(a, b, c)
+    }
+    fn neg(&mut self, a: Value) -> Value {
+        self.b.ins().fneg(a)
+    }
+    fn abs(&mut self, a: Value) -> Value {
+        self.b.ins().fabs(a)
+    }
+    fn sqrt(&mut self, a: Value) -> Value {
+        self.b.ins().sqrt(a)
+    }
+    fn floor(&mut self, a: Value) -> Value {
+        self.b.ins().floor(a)
+    }
+    fn trunc(&mut self, a: Value) -> Value {
+        self.b.ins().trunc(a)
+    }
+    fn rint(&mut self, a: Value) -> Value {
+        self.b.ins().nearest(a)
+    }
+    fn copysign(&mut self, mag: Value, sign: Value) -> Value {
+        if !self.vector {
+            return self.b.ins().fcopysign(mag, sign);
+        }
+        // x86-64 has no vector `fcopysign` lowering: (mag & !SIGN) | (sign & SIGN).
+        let m = self.to_bits(mag);
+        let s = self.to_bits(sign);
+        let keep = self.splat_i(!SIGN);
+        let bit = self.splat_i(SIGN);
+        let m = self.iand(m, keep);
+        let s = self.iand(s, bit);
+        let r = self.ior(m, s);
+        self.from_bits(r)
+    }
+    fn lt(&mut self, a: Value, b: Value) -> Value {
+        self.fcmp(FloatCC::LessThan, a, b)
+    }
+    fn le(&mut self, a: Value, b: Value) -> Value {
+        self.fcmp(FloatCC::LessThanOrEqual, a, b)
+    }
+    fn eq(&mut self, a: Value, b: Value) -> Value {
+        self.fcmp(FloatCC::Equal, a, b)
+    }
+    fn is_nan(&mut self, a: Value) -> Value {
+        self.fcmp(FloatCC::Unordered, a, a)
+    }
+    fn select(&mut self, m: Value, a: Value, b: Value) -> Value {
+        if self.vector {
+            let mask = self.b.ins().bitcast(types::F64X2, MemFlagsData::new(), m);
+            self.b.ins().bitselect(mask, a, b)
+        } else {
+            self.b.ins().select(m, a, b)
+        }
+    }
+    fn select_i(&mut self, m: Value, a: Value, b: Value) -> Value {
+        if self.vector {
+            self.b.ins().bitselect(m, a, b)
+        } else {
+            self.b.ins().select(m, a, b)
+        }
+    }
+    fn and(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().band(a, b)
+    }
+    fn or(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().bor(a, b)
+    }
+    fn not(&mut self, a: Value) -> Value {
+        if self.vector {
+            self.b.ins().bnot(a)
+        } else {
+            // A scalar mask is 0 or 1: flip the low bit only.
+            self.b.ins().bxor_imm_s(a, 1)
+        }
+    }
+    fn to_bits(&mut self, a: Value) -> Value {
+        let ty = self.ity();
+        self.b.ins().bitcast(ty, MemFlagsData::new(), a)
+    }
+    fn from_bits(&mut self, a: Value) -> Value {
+        let ty = self.fty();
+        self.b.ins().bitcast(ty, MemFlagsData::new(), a)
+    }
+    fn iadd(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().iadd(a, b)
+    }
+    fn isub(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().isub(a, b)
+    }
+    fn iand(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().band(a, b)
+    }
+    fn ior(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().bor(a, b)
+    }
+    fn ixor(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().bxor(a, b)
+    }
+    fn shl(&mut self, a: Value, n: u32) -> Value {
+        self.b.ins().ishl_imm_s(a, i64::from(n))
+    }
+    fn ashr(&mut self, a: Value, n: u32) -> Value {
+        self.b.ins().sshr_imm_s(a, i64::from(n))
+    }
+    fn lshr(&mut self, a: Value, n: u32) -> Value {
+        self.b.ins().ushr_imm_s(a, i64::from(n))
+    }
+    fn ieq(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().icmp(IntCC::Equal, a, b)
+    }
+    fn ilt(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().icmp(IntCC::SignedLessThan, a, b)
+    }
+    fn to_float(&mut self, a: Value) -> Value {
+        if !self.vector {
+            return self.b.ins().fcvt_from_sint(types::F64, a);
+        }
+        // u = a + 2^63 as unsigned = H·2^32 + L. (2^84 + H·2^32) − (2^84 + 2^63 + 2^52) is
+        // exact; adding 2^52 + L rounds once to a.
+        let sign = self.splat_i(SIGN);
+        let u = self.ixor(a, sign);
+        let hi = self.lshr(u, 32);
+        let hi_exp = self.splat_i(0x4530_0000_0000_0000);
+        let hi = self.ior(hi, hi_exp);
+        let low_mask = self.splat_i(0xffff_ffff);
+        let lo = self.iand(u, low_mask);
+        let lo_exp = self.splat_i(0x4330_0000_0000_0000);
+        let lo = self.ior(lo, lo_exp);
+        let hi = self.from_bits(hi);
+        let lo = self.from_bits(lo);
+        let bias = self.splat(f64::from_bits(TO_FLOAT_BIAS));
+        let hi = self.sub(hi, bias);
+        self.add(hi, lo)
+    }
+    fn to_int(&mut self, a: Value) -> Value {
+        // Same bits in the scalar and vector loops (no conversion instruction for i64x2
+        // without AVX-512): x + 1.5·2^52 holds the integer x in its low mantissa bits.
+        let magic = self.splat(ROUND_MAGIC);
+        let s = self.add(a, magic);
+        let s = self.to_bits(s);
+        let m = self.splat_i(ROUND_MAGIC.to_bits() as i64);
+        self.isub(s, m)
+    }
+    fn lookup(&mut self, table: &'static [f64], index: Value) -> Value {
+        let base = self
+            .b
+            .ins()
+            .iconst(types::I64, table.as_ptr() as usize as i64);
+        let flags = MemFlagsData::trusted().with_readonly();
+        let load = |b: &mut FunctionBuilder, i: Value| {
+            let off = b.ins().ishl_imm_s(i, 3);
+            let addr = b.ins().iadd(base, off);
+            b.ins().load(types::F64, flags, addr, 0)
+        };
+        if !self.vector {
+            return load(self.b, index);
+        }
+        let i0 = self.b.ins().extractlane(index, 0);
+        let i1 = self.b.ins().extractlane(index, 1);
+        let v0 = load(self.b, i0);
+        let v1 = load(self.b, i1);
+        let v = self.b.ins().scalar_to_vector(types::F64X2, v0);
+        self.b.ins().insertlane(v, v1, 1)
+    }
+}
+
+#[cfg(test)]
+#[path = "vmath_tests.rs"]
+mod tests;
