@@ -15,6 +15,7 @@
 //! in the README.
 
 pub mod dd;
+pub mod exp;
 
 use crate::ir::{BinaryOp, Func};
 
@@ -330,6 +331,8 @@ pub fn has_binary(op: BinaryOp) -> bool {
 pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
     Some(match f {
         Func::Sqrt => b.sqrt(args[0]),
+        Func::Exp => exp::exp(b, args[0]),
+        Func::Expm1 => exp::expm1(b, args[0]),
         _ => return None,
     })
 }
