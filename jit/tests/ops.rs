@@ -77,6 +77,9 @@ fn run_binary(op: BinaryOp, dtype: DType) {
                 "{what} unsupported"
             );
         }
+        _ if dtype.is_float() && inexact_binary(op) => {
+            check_program_ulp(&jit, &p, &inputs, MATH_ULP, &what)
+        }
         _ => check_program(&jit, &p, &inputs, 0.0, &what),
     }
 }
@@ -147,6 +150,7 @@ fn negative_integer_power_is_the_interpreters_error() {
 
 fn run_unary_like(op: Op, dtype: DType, out: DType, what: &str) {
     let jit = jit();
+    let inexact = matches!(&op, Op::Call(f, _) if dtype.is_float() && inexact_call(*f));
     let a = edges(dtype);
     let n = a.len();
     let p = one_kernel(
@@ -163,6 +167,9 @@ fn run_unary_like(op: Op, dtype: DType, out: DType, what: &str) {
                 vex_expr::interp::run(&p, &inputs).is_err(),
                 "{what} on {dtype}: {m}"
             );
+        }
+        _ if inexact => {
+            check_program_ulp(&jit, &p, &inputs, MATH_ULP, &format!("{what} on {dtype}"))
         }
         _ => check_program(&jit, &p, &inputs, 0.0, &format!("{what} on {dtype}")),
     }
@@ -232,6 +239,13 @@ fn binary_functions_match() {
                         f.name()
                     );
                 }
+                _ if dtype.is_float() && inexact_call(f) => check_program_ulp(
+                    &jit,
+                    &p,
+                    &inputs,
+                    MATH_ULP,
+                    &format!("{} {dtype}", f.name()),
+                ),
                 _ => check_program(&jit, &p, &inputs, 0.0, &format!("{} {dtype}", f.name())),
             }
         }
@@ -307,4 +321,87 @@ fn constants_and_where() {
             &format!("where {dtype}"),
         );
     }
+}
+
+/// Arguments across the whole float range: both signs, tiny to huge magnitudes, a dense
+/// stretch around the origin, and the edge values. Odd length, so that the vector loop
+/// and its scalar tail both run.
+fn math_inputs() -> Vec<f64> {
+    let mut v = float_edges();
+    let mut s = 0x2545_f491_4f6c_dd1du64;
+    for k in 0..3000 {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        let mant = 1.0 + (s >> 12) as f64 / 2f64.powi(52);
+        let e = match k % 3 {
+            0 => (s % 2100) as i32 - 1075,
+            _ => (s % 24) as i32 - 12,
+        };
+        let sign = if s & 1 == 0 { 1.0 } else { -1.0 };
+        v.push(sign * mant * 2f64.powi(e));
+    }
+    if v.len().is_multiple_of(2) {
+        v.push(0.75);
+    }
+    v
+}
+
+#[test]
+fn inline_math_is_within_ulp_of_libm_across_the_range() {
+    let jit = jit();
+    let xs = math_inputs();
+    let n = xs.len();
+    // The second operand of binary functions: the same values in another order.
+    let ys: Vec<f64> = (0..n).map(|i| xs[(i * 7 + 3) % n]).collect();
+    for dtype in [DType::F32, DType::F64] {
+        let (a, b) = (from_f64(&xs, dtype), from_f64(&ys, dtype));
+        let mut ops: Vec<(Op, usize)> = TRANSCENDENTAL
+            .into_iter()
+            .filter(|&f| inexact_call(f))
+            .map(|f| (Op::Call(f, (0..f.arity()).collect()), f.arity()))
+            .collect();
+        if inexact_binary(BinaryOp::Pow) {
+            ops.push((Op::Binary(BinaryOp::Pow, 0, 1), 2));
+        }
+        for (op, arity) in ops {
+            let what = format!("{op:?} on {dtype}");
+            let p = one_kernel(
+                &vec![(dtype, vec![n]); arity],
+                &[n],
+                vec![Node { op, dtype }],
+                arity,
+                None,
+            );
+            let inputs = [a.view(), b.view()];
+            check_program_ulp(&jit, &p, &inputs[..arity], MATH_ULP, &what);
+        }
+    }
+}
+
+#[test]
+fn the_ulp_comparison_rejects_a_wrong_function() {
+    let up = |x: f64, k: u64| f64::from_bits(x.to_bits() + k);
+    let x = 1.3f64.exp();
+    assert!(within_ulp(x, up(x, 4), 4, false));
+    assert!(!within_ulp(x, up(x, 5), 4, false));
+    assert!(!within_ulp(x, 1.3f64.exp_m1(), 4, false));
+    assert!(!within_ulp(0.3f64.sin(), 0.3f64.tan(), 4, false));
+    // f32 results are compared in f32 ULP.
+    let y = 0.7f32.ln();
+    let y_up = f32::from_bits(y.to_bits() + 3);
+    assert!(within_ulp(f64::from(y), f64::from(y_up), 4, true));
+    assert!(!within_ulp(
+        f64::from(y),
+        f64::from(y) * (1.0 + 1e-6),
+        4,
+        true
+    ));
+    // NaN-ness, infinities and zeros (with their sign) exactly.
+    assert!(within_ulp(f64::NAN, -f64::NAN, 4, false));
+    assert!(!within_ulp(f64::NAN, f64::MAX, 4, false));
+    assert!(!within_ulp(f64::INFINITY, f64::MAX, 4, false));
+    assert!(!within_ulp(0.0, 5e-324, 4, false));
+    assert!(!within_ulp(-0.0, 0.0, 4, false));
+    assert!(within_ulp(5e-324, 1e-323, 4, false));
 }

@@ -5,10 +5,10 @@
 use ndarray::{ArrayD, IxDyn};
 use vex_expr::block::Block;
 use vex_expr::ir::{
-    AxisMap, BufferDecl, InputDecl, Kernel, Node, Op, Program, Reduce, ReduceOp, Source, Store,
-    View,
+    AxisMap, BinaryOp, BufferDecl, Func, InputDecl, Kernel, Node, Op, Program, Reduce, ReduceOp,
+    Source, Store, View,
 };
-use vex_expr::{interp, Array, ArrayElement, ArrayRef, DType, Operand};
+use vex_expr::{interp, vmath, Array, ArrayElement, ArrayRef, DType, Operand};
 use vex_jit::{Jit, JitError};
 
 pub fn jit() -> Jit {
@@ -152,17 +152,132 @@ pub fn assert_same(a: &Array, b: &Array, tol: f64, what: &str) {
 
 /// Runs `p` with the interpreter and the JIT and compares (the JIT must support it).
 pub fn check_program(jit: &Jit, p: &Program, inputs: &[ArrayRef], tol: f64, what: &str) {
+    compare_runs(jit, p, inputs, what, |g, w, what| {
+        assert_same(g, w, tol, what)
+    });
+}
+
+/// [`check_program`] for programs whose float results come from the JIT's own vector
+/// math ([`inexact_call`]): floats within `ulps` ULP ([`assert_within_ulp`]), everything
+/// else exactly.
+pub fn check_program_ulp(jit: &Jit, p: &Program, inputs: &[ArrayRef], ulps: u64, what: &str) {
+    compare_runs(jit, p, inputs, what, |g, w, what| {
+        assert_within_ulp(g, w, ulps, what)
+    });
+}
+
+fn compare_runs(
+    jit: &Jit,
+    p: &Program,
+    inputs: &[ArrayRef],
+    what: &str,
+    compare: impl Fn(&Array, &Array, &str),
+) {
     let want = interp::run(p, inputs);
     let got = jit.run(p, inputs);
     match (want, got) {
         (Ok(w), Ok(g)) => {
             assert_eq!(w.len(), g.len());
             for (i, (w, g)) in w.iter().zip(&g).enumerate() {
-                assert_same(g, w, tol, &format!("{what}: output {i}"));
+                compare(g, w, &format!("{what}: output {i}"));
             }
         }
         (Err(e), Err(JitError::Eval(f))) => assert_eq!(e.kind, f.kind, "{what}: {e} vs {f}"),
         (w, g) => panic!("{what}: interpreter {w:?}, JIT {g:?}"),
+    }
+}
+
+/// ULP allowed between the JIT's inline vector math and the interpreter's libm: each is
+/// within 1–2 ULP of the exact result.
+pub const MATH_ULP: u64 = 4;
+
+/// The functions the interpreter takes from libm (and the JIT computed with the same
+/// libm before it had vector math).
+pub const TRANSCENDENTAL: [Func; 21] = [
+    Func::Sin,
+    Func::Cos,
+    Func::Tan,
+    Func::Arcsin,
+    Func::Arccos,
+    Func::Arctan,
+    Func::Sinh,
+    Func::Cosh,
+    Func::Tanh,
+    Func::Arcsinh,
+    Func::Arccosh,
+    Func::Arctanh,
+    Func::Exp,
+    Func::Expm1,
+    Func::Log,
+    Func::Log1p,
+    Func::Log10,
+    Func::Log2,
+    Func::Cbrt,
+    Func::Arctan2,
+    Func::Hypot,
+];
+
+/// Whether the JIT computes `f` on floats with its own algorithm (`vex_expr::vmath`)
+/// instead of the interpreter's libm: results then agree within [`MATH_ULP`], not bit for
+/// bit. Functions without an algorithm still run the interpreter's code and must match
+/// exactly.
+pub fn inexact_call(f: Func) -> bool {
+    TRANSCENDENTAL.contains(&f) && vmath::has(f)
+}
+
+/// [`inexact_call`] for a float binary operator (`**`).
+pub fn inexact_binary(op: BinaryOp) -> bool {
+    op == BinaryOp::Pow && vmath::has_binary(op)
+}
+
+/// The spacing of floats at magnitude `m` (f32 spacing when `single`).
+pub fn ulp_at(m: f64, single: bool) -> f64 {
+    let (exp, min_exp, digits) = if single {
+        let b = (m as f32).abs().to_bits();
+        (i32::try_from(b >> 23).unwrap_or(0) - 127, -126, 23)
+    } else {
+        let b = m.abs().to_bits();
+        (i32::try_from(b >> 52).unwrap_or(0) - 1023, -1022, 52)
+    };
+    // Subnormals (biased exponent 0) have the spacing of the smallest normal binade.
+    2f64.powi(exp.max(min_exp) - digits)
+}
+
+/// Whether `a` and `b` agree within `ulps` ULP of the larger magnitude, with NaN-ness,
+/// infinities and zeros (with their sign) matching exactly.
+pub fn within_ulp(a: f64, b: f64, ulps: u64, single: bool) -> bool {
+    if a.is_nan() || b.is_nan() {
+        return a.is_nan() && b.is_nan();
+    }
+    if a.is_infinite() || b.is_infinite() || a == 0.0 || b == 0.0 {
+        return a.to_bits() == b.to_bits();
+    }
+    let m = a.abs().max(b.abs());
+    (a - b).abs() <= ulps as f64 * ulp_at(m, single)
+}
+
+/// Asserts `a` and `b` agree: floats [`within_ulp`], everything else exactly.
+pub fn assert_within_ulp(a: &Array, b: &Array, ulps: u64, what: &str) {
+    assert_eq!(a.dtype(), b.dtype(), "{what}: dtype");
+    assert_eq!(a.shape(), b.shape(), "{what}: shape");
+    match (a, b) {
+        (Array::F64(x), Array::F64(y)) => {
+            for (i, (p, q)) in x.iter().zip(y.iter()).enumerate() {
+                assert!(
+                    within_ulp(*p, *q, ulps, false),
+                    "{what}: element {i}: {p:e} vs {q:e} (more than {ulps} ULP apart)"
+                );
+            }
+        }
+        (Array::F32(x), Array::F32(y)) => {
+            for (i, (p, q)) in x.iter().zip(y.iter()).enumerate() {
+                assert!(
+                    within_ulp(f64::from(*p), f64::from(*q), ulps, true),
+                    "{what}: element {i}: {p:e} vs {q:e} (more than {ulps} ULP apart)"
+                );
+            }
+        }
+        _ => assert_eq!(a, b, "{what}"),
     }
 }
 
