@@ -16,6 +16,7 @@
 
 pub mod dd;
 pub mod exp;
+pub mod hyperbolic;
 
 use crate::ir::{BinaryOp, Func};
 
@@ -333,6 +334,9 @@ pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
         Func::Sqrt => b.sqrt(args[0]),
         Func::Exp => exp::exp(b, args[0]),
         Func::Expm1 => exp::expm1(b, args[0]),
+        Func::Sinh => hyperbolic::sinh(b, args[0]),
+        Func::Cosh => hyperbolic::cosh(b, args[0]),
+        Func::Tanh => hyperbolic::tanh(b, args[0]),
         _ => return None,
     })
 }
