@@ -51,6 +51,25 @@ fn jit() -> Result<&'static vex_jit::Jit, &'static str> {
         .map_err(|e| e.as_str())
 }
 
+/// Sets the number of threads the JIT runs large kernels on (at least 1), for the whole
+/// process (the JIT and its thread pool are shared), and returns the number now in use:
+/// 1 where no pool could be built or the host has no JIT.
+pub fn set_threads(n: usize) -> usize {
+    match jit() {
+        Ok(jit) => {
+            jit.set_threads(n);
+            jit.threads()
+        }
+        Err(_) => 1,
+    }
+}
+
+/// The number of threads the JIT runs large kernels on (`VEX_NUM_THREADS` or the available
+/// parallelism unless [`set_threads`] changed it).
+pub fn threads() -> usize {
+    jit().map(|j| j.threads()).unwrap_or(1)
+}
+
 /// Up to this many points in all (summed over kernels), `Auto` runs the interpreter: its
 /// fixed cost per call is lower than the JIT's, which only wins on longer loops
 /// (`examples/overhead.rs` measured them even at about 256 points of `a + b*c`, 1.7 µs a
@@ -259,6 +278,23 @@ impl Program {
         execute(self.backend, &ir, &inputs, Some(outputs))
             .map(|_| ())
             .map_err(|e| e.locate(&self.source))
+    }
+
+    /// The same program computing `outputs` (typed nodes of its checked program) instead of
+    /// its own results; lowered afresh.
+    pub(crate) fn with_outputs(&self, outputs: Vec<vex_expr::check::TRef>) -> Program {
+        let mut checked = (*self.checked).clone();
+        checked.outputs = outputs;
+        Program {
+            checked: Arc::new(checked),
+            lowered: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    /// The type-checked program.
+    pub(crate) fn checked(&self) -> &vex_expr::Checked {
+        &self.checked
     }
 
     /// The optimised kernel IR this program runs for these operands, as text.

@@ -22,9 +22,11 @@
 
 #![warn(missing_docs)]
 
+mod cell;
 mod context;
 
-pub use context::{Backend, Context, Program, Signature, Vars};
+pub use cell::{is_blank, Cell, Value};
+pub use context::{set_threads, threads, Backend, Context, Program, Signature, Vars};
 /// The kernel IR, as returned by [`Program::lower`].
 pub use vex_expr::ir;
 pub use vex_expr::{

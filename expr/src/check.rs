@@ -34,7 +34,9 @@ pub struct Checked {
     pub operands: Vec<(String, OperandSig)>,
     /// The program's results.
     pub outputs: Vec<Arc<TExpr>>,
-    /// Every name assigned by the program, with its final value.
+    /// Every name assigned by the program, with its final value, in the order the names
+    /// were last assigned. Weak values stay weak (`n = 5` is a Python-like scalar that a
+    /// REPL binds as such); [`strengthen`] gives the typed value to compute.
     pub bindings: Vec<(String, Arc<TExpr>)>,
     /// The program text, when known, so that later errors can quote sub-expressions.
     pub source: Option<Arc<str>>,
@@ -221,17 +223,14 @@ pub fn check(program: &ast::Program, operands: &[(String, OperandSig)]) -> Resul
     Ok(Checked {
         operands: operands.to_vec(),
         outputs,
-        bindings: cx
-            .bindings
-            .into_iter()
-            .map(|(n, v)| (n, strengthen(v)))
-            .collect(),
+        bindings: cx.bindings,
         source: None,
     })
 }
 
-/// A weak value cast to its default dtype; strong values unchanged.
-fn strengthen(e: TRef) -> TRef {
+/// A weak value cast to its default dtype (what NumPy gives for a Python scalar result);
+/// strong values unchanged.
+pub fn strengthen(e: TRef) -> TRef {
     if e.ty.weak {
         let dtype = e.ty.dtype;
         cast(e, dtype)
