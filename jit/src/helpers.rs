@@ -7,6 +7,9 @@
 //! code the interpreter runs (`vex_expr::ops`), so results are bit-identical to it; the
 //! functions `ops` takes straight from `std` (`sin`, `exp`, …) are called directly, and
 //! the differential tests in `tests/ops.rs` check that this stays the same function.
+//!
+//! Operations with a `vex_expr::vmath` algorithm never come here: they are emitted inline
+//! and vectorised (`codegen::vmath`), so [`code`] gives them no helper.
 
 use vex_expr::block::Block;
 use vex_expr::ir::{BinaryOp, Func, Op};
@@ -51,6 +54,9 @@ const BIN_BASE: i64 = 100;
 /// is compiled inline (or not at all). Operations with a `vex_expr::vmath` algorithm are
 /// inline (`codegen::vmath`), so they take no helper.
 pub(crate) fn code(op: &Op, arg: DType) -> Option<i64> {
+    if arg.is_complex() {
+        return crate::helpers_complex::code(op, arg);
+    }
     if !arg.is_float() || crate::codegen::vmath::covers(op, arg) {
         return None;
     }

@@ -381,6 +381,22 @@ mod tests {
     }
 
     #[test]
+    fn functions_with_vector_math_are_vectorised_not_blocked() {
+        for f in crate::helpers::CALLS.into_iter().filter(|f| f.arity() == 1) {
+            for dtype in [DType::F32, DType::F64] {
+                let k = kernel(
+                    vec![Op::Call(f, vec![0]), Op::Binary(BinaryOp::Add, 2, 1)],
+                    dtype,
+                );
+                let vector = plan(&k, &layout(dtype, Inner::Contig)).is_some();
+                let blocked = super::super::blocked::BlockPlan::new(&k).is_some();
+                assert_eq!(vector, vmath::has(f), "{f:?} on {dtype}");
+                assert_eq!(blocked, !vmath::has(f), "{f:?} on {dtype}");
+            }
+        }
+    }
+
+    #[test]
     fn other_kernels_stay_scalar() {
         let k = kernel(
             vec![
