@@ -39,19 +39,36 @@ macro_rules! case {
     };
 }
 
-/// A JIT module for the host, configured as `Jit::new` does.
-fn module() -> JITModule {
+/// The host ISA, configured as `Jit::new` configures it (through `cranelift_native`).
+fn host_isa() -> cranelift_codegen::isa::OwnedTargetIsa {
     let mut flags = settings::builder();
     flags.set("opt_level", "speed").expect("flag");
     flags.set("is_pic", "false").expect("flag");
-    let isa = cranelift_native::builder()
+    cranelift_native::builder()
         .expect("host ISA")
         .finish(settings::Flags::new(flags))
-        .expect("host ISA");
+        .expect("host ISA")
+}
+
+/// A JIT module for the host.
+fn module() -> JITModule {
     JITModule::new(JITBuilder::with_isa(
-        isa,
+        host_isa(),
         cranelift_module::default_libcall_names(),
     ))
+}
+
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn fma_is_an_instruction_where_the_cpu_has_one() {
+    // With `has_fma`, Cranelift lowers `fma` to `vfmadd`; without, it calls libm's `fma`
+    // (still fused, much slower). `cranelift_native` sets it from the CPU's features.
+    let fma = host_isa()
+        .isa_flags()
+        .iter()
+        .find(|v| v.name == "has_fma")
+        .and_then(|v| v.as_bool());
+    assert_eq!(fma, Some(std::is_x86_feature_detected!("fma")));
 }
 
 type TestFn = unsafe extern "C" fn(*const u64, *mut u64);
