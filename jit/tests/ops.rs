@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use vex_expr::ir::{BinaryOp, Func, Literal, Node, Op, UnaryOp};
-use vex_expr::{Array, ArrayRef, DType};
+use vex_expr::{vmath, Array, ArrayRef, DType};
 use vex_jit::JitError;
 
 const INTS: [DType; 8] = [
@@ -404,4 +404,55 @@ fn the_ulp_comparison_rejects_a_wrong_function() {
     assert!(!within_ulp(0.0, 5e-324, 4, false));
     assert!(!within_ulp(-0.0, 0.0, 4, false));
     assert!(within_ulp(5e-324, 1e-323, 4, false));
+    // Spacing near the bottom of the normal range.
+    let tiny = 7.867363903082593e-294;
+    assert!(within_ulp(tiny, up(tiny, 1), 4, false));
+    assert!(!within_ulp(tiny, up(tiny, 5), 4, false));
+    assert_eq!(ulp_at(f64::MIN_POSITIVE, false), 5e-324);
+    assert_eq!(ulp_at(1e-310, false), 5e-324);
+    assert_eq!(ulp_at(1.0, true), f64::from(f32::EPSILON));
+}
+
+#[test]
+fn inline_math_and_helpers_mix_in_one_kernel() {
+    // f(x) * g(x, y) with f inline and g a helper: the blocked loop computes f in its
+    // scalar passes. The product adds one rounding to f's few ULP.
+    let inline = TRANSCENDENTAL
+        .into_iter()
+        .find(|&f| inexact_call(f) && f.arity() == 1);
+    let helper = [Func::Arctan2, Func::Hypot, Func::Fmod, Func::Logaddexp]
+        .into_iter()
+        .find(|&f| !vmath::has(f));
+    let (Some(f), Some(g)) = (inline, helper) else {
+        return;
+    };
+    let jit = jit();
+    let xs = math_inputs();
+    let n = xs.len();
+    let ys: Vec<f64> = (0..n).map(|i| xs[(i * 5 + 1) % n]).collect();
+    for dtype in [DType::F32, DType::F64] {
+        let (a, b) = (from_f64(&xs, dtype), from_f64(&ys, dtype));
+        let p = one_kernel(
+            &[(dtype, vec![n]), (dtype, vec![n])],
+            &[n],
+            vec![
+                Node {
+                    op: Op::Call(f, vec![0]),
+                    dtype,
+                },
+                Node {
+                    op: Op::Call(g, vec![0, 1]),
+                    dtype,
+                },
+                Node {
+                    op: Op::Binary(BinaryOp::Mul, 2, 3),
+                    dtype,
+                },
+            ],
+            4,
+            None,
+        );
+        let what = format!("{}(x) * {}(x, y) on {dtype}", f.name(), g.name());
+        check_program_ulp(&jit, &p, &[a.view(), b.view()], MATH_ULP + 2, &what);
+    }
 }

@@ -240,7 +240,16 @@ pub fn ulp_at(m: f64, single: bool) -> f64 {
         (i32::try_from(b >> 52).unwrap_or(0) - 1023, -1022, 52)
     };
     // Subnormals (biased exponent 0) have the spacing of the smallest normal binade.
-    2f64.powi(exp.max(min_exp) - digits)
+    pow2(exp.max(min_exp) - digits)
+}
+
+/// `2^k` for `-1074 <= k <= 1023`, exactly (`powi` would underflow on the way).
+fn pow2(k: i32) -> f64 {
+    if k >= -1022 {
+        f64::from_bits(((k + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (k + 1074))
+    }
 }
 
 /// Whether `a` and `b` agree within `ulps` ULP of the larger magnitude, with NaN-ness,
