@@ -14,7 +14,7 @@
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value,
+    types, ConstantData, Endianness, InstBuilder, MemFlagsData, Opcode, Type, Value, ValueDef,
 };
 use cranelift_frontend::FunctionBuilder;
 use vex_expr::ir::{BinaryOp, Func, Op};
@@ -169,6 +169,15 @@ impl<'a, 'f> Clif<'a, 'f> {
     fn fcmp(&mut self, cc: FloatCC, a: Value, b: Value) -> Value {
         self.b.ins().fcmp(cc, a, b)
     }
+
+    /// Whether `v` is the result of an integer comparison.
+    fn is_icmp(&self, v: Value) -> bool {
+        let dfg = &self.b.func.dfg;
+        match dfg.value_def(v) {
+            ValueDef::Result(inst, _) => dfg.insts[inst].opcode() == Opcode::Icmp,
+            _ => false,
+        }
+    }
 }
 
 impl Builder for Clif<'_, '_> {
@@ -252,12 +261,19 @@ impl Builder for Clif<'_, '_> {
         self.fcmp(FloatCC::Unordered, a, a)
     }
     fn select(&mut self, m: Value, a: Value, b: Value) -> Value {
-        if self.vector {
-            let mask = self.b.ins().bitcast(types::F64X2, MemFlagsData::new(), m);
-            self.b.ins().bitselect(mask, a, b)
-        } else {
-            self.b.ins().select(m, a, b)
+        if !self.vector {
+            return self.b.ins().select(m, a, b);
         }
+        // x86-64 lowers `bitselect` to one blend only where it sees the mask come from a
+        // comparison of the same domain (an `fcmp`, or an `icmp` of integer lanes);
+        // integer masks therefore select between the floats' bits.
+        if self.is_icmp(m) {
+            let (ai, bi) = (self.to_bits(a), self.to_bits(b));
+            let r = self.b.ins().bitselect(m, ai, bi);
+            return self.from_bits(r);
+        }
+        let mask = self.b.ins().bitcast(types::F64X2, MemFlagsData::new(), m);
+        self.b.ins().bitselect(mask, a, b)
     }
     fn select_i(&mut self, m: Value, a: Value, b: Value) -> Value {
         if self.vector {

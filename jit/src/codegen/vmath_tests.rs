@@ -312,6 +312,11 @@ case!(Select, 2, 0, |b, f, i| {
     let m = b.lt(f[0], f[1]);
     Out::F(b.select(m, f[0], f[1]))
 });
+case!(SelectByInt, 2, 0, |b, f, i| {
+    let (x, y) = (b.to_bits(f[0]), b.to_bits(f[1]));
+    let m = b.ilt(x, y);
+    Out::F(b.select(m, f[0], f[1]))
+});
 case!(SelectI, 0, 2, |b, f, i| {
     let m = b.ilt(i[0], i[1]);
     Out::I(b.select_i(m, i[1], i[0]))
@@ -338,6 +343,7 @@ fn comparisons_and_masks_match_scalar() {
     check::<IsNan>(FLOATS, &[]);
     check::<IsInf>(FLOATS, &[]);
     check::<Select>(FLOATS, &[]);
+    check::<SelectByInt>(FLOATS, &[]);
     check::<SelectI>(&[], INTS);
     check::<MaskLogic>(FLOATS, &[]);
     check::<NotSelects>(FLOATS, &[]);
