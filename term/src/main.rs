@@ -3,13 +3,16 @@
 //! `vex eval 'sqrt(a*a + b*b)' a=a.npy b=b.npy -o r.npy` evaluates a program on .npy files
 //! and numbers; `vex explain 'a - mean(a)' a=float32[1000]` shows the kernels it compiles
 //! to. Exit status: 0 on success, 1 for a bad program or input (with a diagnostic on
-//! stderr, and no file written), 2 for bad usage.
+//! stderr, and no file written), 2 for bad usage. With no command and stdin not a terminal
+//! (`vex < script.vex`), runs the script (see [`script`]).
 
 mod bindings;
 mod commands;
 mod npy;
 mod number;
 mod print;
+mod script;
+mod session;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -86,10 +89,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = stderr_color();
     let (program, result) = match cli.command {
-        None => {
+        None if std::io::stdin().is_terminal() => {
             let _ = writeln!(std::io::stdout(), "{SHORT_HELP}");
             return ExitCode::SUCCESS;
         }
+        None => return run_script(color),
         Some(Command::Eval {
             program,
             bindings,
@@ -116,6 +120,21 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => report(&failure, &program, color),
+    }
+}
+
+/// Script mode: statements from stdin (see [`script`]).
+fn run_script(color: bool) -> ExitCode {
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    match script::run(stdin, &mut out, &mut err, color) {
+        Ok(script::Ending::Success) => ExitCode::SUCCESS,
+        Ok(script::Ending::Failed) => ExitCode::from(1),
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot read the script: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -45,9 +45,33 @@ pub fn decode_npy(bytes: &[u8]) -> Result<Array, String> {
         ));
     }
     // Like numpy.load, ignore anything after the data.
-    let data = &data[..need];
-    let big = h.big_endian;
-    let shape = IxDyn(&h.shape).set_f(h.fortran_order);
+    decode_data(
+        h.dtype,
+        &h.shape,
+        h.fortran_order,
+        h.big_endian,
+        &data[..need],
+    )
+}
+
+/// Decodes raw element data (exactly `dims`' number of elements of `dtype`, stored in C or
+/// Fortran order, in the given byte order; complex numbers as real then imaginary part)
+/// into an array.
+pub fn decode_data(
+    dtype: DType,
+    dims: &[usize],
+    fortran: bool,
+    big: bool,
+    data: &[u8],
+) -> Result<Array, String> {
+    let len = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
+    if len.and_then(|n| n.checked_mul(dtype.size())) != Some(data.len()) {
+        return Err(format!(
+            "{} bytes of data do not hold {dims:?} {dtype} elements",
+            data.len()
+        ));
+    }
+    let shape = IxDyn(dims).set_f(fortran);
     fn build<T>(shape: Shape<IxDyn>, v: Vec<T>) -> Result<ArrayD<T>, String> {
         ArrayD::from_shape_vec(shape, v).map_err(|e| format!("bad shape: {e}"))
     }
@@ -69,7 +93,7 @@ pub fn decode_npy(bytes: &[u8]) -> Result<Array, String> {
             build(shape, values)?
         }};
     }
-    Ok(match h.dtype {
+    Ok(match dtype {
         DType::Bool => Array::Bool(build(shape, data.iter().map(|&b| b != 0).collect())?),
         DType::I8 => Array::I8(build(shape, data.iter().map(|&b| b as i8).collect())?),
         DType::U8 => Array::U8(build(shape, data.to_vec())?),
@@ -84,6 +108,41 @@ pub fn decode_npy(bytes: &[u8]) -> Result<Array, String> {
         DType::C64 => Array::C64(complex!(f32, C64)),
         DType::C128 => Array::C128(complex!(f64, C128)),
     })
+}
+
+/// The elements of `array` in logical (C) order as little-endian bytes, complex numbers as
+/// real then imaginary part: what [`decode_data`] reads back with a C-order shape.
+pub fn raw_le_bytes(array: &Array) -> Vec<u8> {
+    let mut out = Vec::with_capacity(array.len() * array.dtype().size());
+    macro_rules! numbers {
+        ($a:expr) => {
+            $a.iter().for_each(|x| out.extend(x.to_le_bytes()))
+        };
+    }
+    macro_rules! complex {
+        ($a:expr) => {
+            $a.iter().for_each(|z| {
+                out.extend(z.re.to_le_bytes());
+                out.extend(z.im.to_le_bytes());
+            })
+        };
+    }
+    match array {
+        Array::Bool(a) => a.iter().for_each(|&b| out.push(u8::from(b))),
+        Array::I8(a) => numbers!(a),
+        Array::I16(a) => numbers!(a),
+        Array::I32(a) => numbers!(a),
+        Array::I64(a) => numbers!(a),
+        Array::U8(a) => numbers!(a),
+        Array::U16(a) => numbers!(a),
+        Array::U32(a) => numbers!(a),
+        Array::U64(a) => numbers!(a),
+        Array::F32(a) => numbers!(a),
+        Array::F64(a) => numbers!(a),
+        Array::C64(a) => complex!(a),
+        Array::C128(a) => complex!(a),
+    }
+    out
 }
 
 /// Decodes `N`-byte elements in the given byte order.
@@ -161,6 +220,9 @@ mod tests {
     fn roundtrip(a: Array) {
         let bytes = encode_npy(&a).unwrap();
         assert_eq!(decode_npy(&bytes).unwrap(), a);
+        let raw = raw_le_bytes(&a);
+        let back = decode_data(a.dtype(), a.shape(), false, false, &raw).unwrap();
+        assert_eq!(back, a);
     }
 
     #[test]
@@ -180,6 +242,17 @@ mod tests {
         roundtrip(array![C128::new(1.0, -2.0), C128::new(0.5, 3.0)].into());
         roundtrip(arr0(2.5f64).into());
         roundtrip(ArrayD::<i32>::zeros(IxDyn(&[2, 0, 3])).into());
+    }
+
+    #[test]
+    fn raw_bytes_are_little_endian_in_logical_order() {
+        let m = array![[1i16, 2], [3, 4]];
+        let t: Array = m.t().to_owned().into();
+        assert_eq!(raw_le_bytes(&t), [1, 0, 3, 0, 2, 0, 4, 0]);
+        let e = decode_data(DType::I16, &[3], false, false, &[0; 4]).unwrap_err();
+        assert!(e.contains("do not hold [3] int16"), "{e}");
+        let huge = [usize::MAX, 2];
+        assert!(decode_data(DType::U8, &huge, false, false, &[]).is_err());
     }
 
     #[test]

@@ -1,0 +1,163 @@
+//! Script mode: `vex < script.vex` or `… | vex` runs statements and `:commands` read from
+//! stdin through a [`Session`], printing values to stdout and errors to stderr.
+//!
+//! Each line is a cell; a line that leaves an expression unfinished (an open bracket, a
+//! trailing operator, `,` or `\`) continues on the next. A failing cell is reported and
+//! the script goes on (the session keeps everything it had), but the exit status is then
+//! 1. `:quit` ends the script early.
+
+use std::io::{self, BufRead, Write};
+
+use crate::session::{is_command, Event, Notice, Session};
+
+/// How a script ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Every cell ran.
+    Success,
+    /// At least one cell failed.
+    Failed,
+}
+
+/// Runs the script read from `input`. Errors are rendered against the script so far, so
+/// that their line numbers are the script's. A closed `out` (`vex < s | head`) ends the
+/// script quietly.
+pub fn run(
+    input: impl BufRead,
+    out: &mut impl Write,
+    err: &mut impl Write,
+    color: bool,
+) -> io::Result<Ending> {
+    let mut runner = Runner {
+        session: Session::new(),
+        script: String::new(),
+        failed: false,
+    };
+    let mut pending = String::new();
+    let mut pending_start = 0;
+    for line in input.lines() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                writeln!(err, "error: the script is not UTF-8 text")?;
+                return Ok(Ending::Failed);
+            }
+            Err(e) => return Err(e),
+        };
+        if pending.is_empty() {
+            pending_start = runner.script.len();
+        } else {
+            pending.push('\n');
+        }
+        pending.push_str(&line);
+        runner.script.push_str(&line);
+        runner.script.push('\n');
+        if !is_command(&pending) && vex_expr::parser::is_incomplete(&pending) {
+            continue;
+        }
+        let cell = std::mem::take(&mut pending);
+        match runner.submit(cell, pending_start, out, err, color) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => break,
+            Err(e) => return Err(e),
+        }
+    }
+    if !pending.is_empty() {
+        // An unfinished last statement: submitted as is, so its error says what is missing.
+        match runner.submit(pending, pending_start, out, err, color) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(if runner.failed {
+        Ending::Failed
+    } else {
+        Ending::Success
+    })
+}
+
+struct Runner {
+    session: Session,
+    /// Every line read so far, for rendering errors with the script's line numbers.
+    script: String,
+    failed: bool,
+}
+
+impl Runner {
+    /// Runs one cell that starts `offset` bytes into the script; false once the session
+    /// is over.
+    fn submit(
+        &mut self,
+        cell: String,
+        offset: usize,
+        out: &mut impl Write,
+        err: &mut impl Write,
+        color: bool,
+    ) -> io::Result<bool> {
+        for notice in self.session.handle(Event::Submit(cell)) {
+            match notice {
+                Notice::Cell(cell) => {
+                    for output in &cell.outputs {
+                        writeln!(out, "{}", output.text())?;
+                    }
+                    if let Some(e) = &cell.error {
+                        self.failed = true;
+                        out.flush()?;
+                        err.write_all(e.render(&self.script, offset, color).as_bytes())?;
+                    }
+                }
+                Notice::Cleared => {}
+                Notice::Quit => return Ok(false),
+            }
+        }
+        out.flush()?;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_script(script: &str) -> (String, String, Ending) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let ending = run(script.as_bytes(), &mut out, &mut err, false).unwrap();
+        let s = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (s(out), s(err), ending)
+    }
+
+    #[test]
+    fn statements_bind_and_expressions_print() {
+        let (out, err, ending) = run_script("x = arange(4)\nn = 2\nx * n\n\n# done\n");
+        assert_eq!(out, "array(shape=(4,), dtype=int64)\n[0 2 4 6]\n");
+        assert_eq!((err.as_str(), ending), ("", Ending::Success));
+    }
+
+    #[test]
+    fn unfinished_lines_continue() {
+        let (out, _, ending) = run_script("y = (1 +\n  2)\nz = [y,\n y]\ny *\\\n 2\n");
+        // `[y, y]` is not an expression (no lists): the cell fails as a whole, after its
+        // two lines were joined.
+        assert_eq!(out, "6\n");
+        assert_eq!(ending, Ending::Failed);
+    }
+
+    #[test]
+    fn errors_point_into_the_script_and_the_script_goes_on() {
+        let (out, err, ending) = run_script("a = 1\nb = a + nope\na + 1\n");
+        assert_eq!(out, "2\n");
+        assert!(err.contains("--> 2:9"), "{err}");
+        assert!(err.contains("2 | b = a + nope"), "{err}");
+        assert_eq!(ending, Ending::Failed);
+    }
+
+    #[test]
+    fn quit_stops_and_an_unfinished_end_is_an_error() {
+        let (out, _, ending) = run_script("1\n:quit\n2\n");
+        assert_eq!((out.as_str(), ending), ("1\n", Ending::Success));
+        let (_, err, ending) = run_script("sin(\n");
+        assert_eq!(ending, Ending::Failed);
+        assert!(err.starts_with("error:"), "{err}");
+    }
+}

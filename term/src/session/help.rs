@@ -1,0 +1,128 @@
+//! The text of `:help` and `:help TOPIC`.
+
+use super::command::NAMES;
+
+const OVERVIEW: &str = "\
+Type statements and expressions; a bare expression prints its value.
+  x = linspace(0, 4*pi, 1_000_000)
+  y = sin(x) * exp(-x/8)
+  mean(y), max(y)
+Statements on one line are separated by ';'. An unfinished expression (an open bracket,
+a trailing operator or ',') continues on the next line. Plain numbers (n = 5) are
+Python-like scalars: x * n keeps x's dtype.
+
+Commands:
+  :help [TOPIC]          this text; topics: functions, types, or a command's name
+  :vars                  variables with their shapes, dtypes and memory
+  :del NAME...           forget variables
+  :load FILE.npy [as NAME]   read an array (the name defaults to the file's stem)
+  :save NAME FILE.npy    write a variable
+  :time EXPR             run EXPR repeatedly; median time and cost per element
+  :explain EXPR          the fused kernels EXPR compiles to
+  :backend [interp|jit|auto]   show or set the engine
+  :threads [N]           show or set the JIT's thread count
+  :clear                 clear the log of cells (variables stay)
+  :quit                  end the session";
+
+const TYPES: &str = "\
+Types: bool, int8 int16 int32 int64, uint8 uint16 uint32 uint64, float32 float64,
+complex64 complex128; cast with float32(x) and so on.
+Promotion follows NumPy 2: arrays and typed values are strong; plain numbers (literals,
+constants, variables assigned a plain number) are weak and take the array's type when they
+can: float32_array * 2.5 is float32, int8_array + 1 is int8, int8_array + 300 is an error.";
+
+/// The help text for `topic` (the overview without one).
+pub fn help(topic: Option<&str>) -> Result<String, String> {
+    let Some(topic) = topic else {
+        return Ok(OVERVIEW.to_string());
+    };
+    let text = match topic {
+        "functions" | "funcs" => functions(),
+        "types" | "dtypes" => TYPES.to_string(),
+        "help" => ":help [TOPIC]: the overview, or help on a topic: functions, types, or a \
+                   command's name (:help load)."
+            .into(),
+        "vars" => ":vars: lists the variables: name, shape, dtype and memory. A weak scalar \
+                   (assigned a plain number) shows its kind, e.g. 'int (weak)'."
+            .into(),
+        "del" => ":del NAME...: forgets the named variables (all or none: an unknown name is \
+                  an error and nothing is deleted)."
+            .into(),
+        "load" => ":load FILE.npy [as NAME]: reads a .npy file of any dtype (C or Fortran \
+                   order, either byte order) and binds it to NAME, or to the file's stem \
+                   (data/x.npy gives x). A 0-d file gives a typed scalar."
+            .into(),
+        "save" => ":save NAME FILE.npy: writes a variable to a .npy file (a weak scalar is \
+                   written as a 0-d array of its default type: int64, float64, …)."
+            .into(),
+        "time" => ":time EXPR: evaluates EXPR once to warm up, then repeatedly for about half \
+                   a second (at least 3 and at most 1000 runs), and reports the median time \
+                   and the time per element of the work (the points all kernels iterate \
+                   over)."
+            .into(),
+        "explain" => ":explain EXPR: the typed, optimised kernels EXPR compiles to for the \
+                      current variables: where work is fused and where it is split."
+            .into(),
+        "backend" => ":backend [interp|jit|auto]: shows or sets the engine. auto (the \
+                      default) uses the JIT for large work and the interpreter for small."
+            .into(),
+        "threads" => ":threads [N]: shows or sets how many threads the JIT uses for large \
+                      kernels (for the whole process)."
+            .into(),
+        "clear" => ":clear: clears the log of cells; variables stay.".into(),
+        "quit" => ":quit (or :q, :exit): ends the session.".into(),
+        other => {
+            let known = NAMES.iter().copied().chain(["functions", "types"]);
+            let hint = match vex_expr::error::did_you_mean(other, known) {
+                Some(s) => format!("; did you mean '{s}'?"),
+                None => "; topics: functions, types, or a command's name".into(),
+            };
+            return Err(format!("no help on '{other}'{hint}"));
+        }
+    };
+    Ok(text)
+}
+
+/// The functions the language knows, wrapped at 80 columns.
+fn functions() -> String {
+    let mut out = String::from("Functions (NumPy's meaning):\n");
+    let mut line = String::from(" ");
+    for f in vex_expr::check::FUNCTIONS {
+        if line.len() + 1 + f.len() > 80 {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from(" ");
+        }
+        line.push(' ');
+        line.push_str(f);
+    }
+    out.push_str(&line);
+    out.push_str(
+        "\nReductions take axis=N or a tuple and keepdims=True; sources: arange, linspace, \
+         zeros, ones.",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_has_help() {
+        for name in NAMES {
+            let text = help(Some(name)).unwrap();
+            assert!(text.starts_with(&format!(":{name}")), "{name}: {text}");
+        }
+        assert!(help(None).unwrap().contains(":load FILE.npy"));
+        assert!(help(Some("functions")).unwrap().contains("arctan2"));
+    }
+
+    #[test]
+    fn unknown_topics_suggest() {
+        assert_eq!(
+            help(Some("lod")).unwrap_err(),
+            "no help on 'lod'; did you mean 'load'?"
+        );
+    }
+}
