@@ -8,6 +8,7 @@
 
 mod bindings;
 mod commands;
+mod csv;
 mod npy;
 mod number;
 mod print;

@@ -47,8 +47,8 @@ pub enum Command {
     Vars,
     /// `:del NAME…`: forgets variables.
     Del(Vec<String>),
-    /// `:load FILE.npy [as NAME]`: binds an array read from a file (the name defaults to
-    /// the file's stem).
+    /// `:load FILE [as NAME]`: binds an array read from a .npy file (the name defaults to
+    /// the file's stem), or the columns of a numeric CSV file.
     Load { path: PathBuf, name: Option<String> },
     /// `:save NAME FILE.npy`: writes a variable to a file.
     Save { name: String, path: PathBuf },
@@ -135,7 +135,7 @@ impl Command {
                     path: path.into(),
                     name: Some(name.to_string()),
                 }),
-                _ => Err(usage(":load FILE.npy [as NAME]")),
+                _ => Err(usage(":load FILE [as NAME]")),
             },
             "save" => match words.as_slice() {
                 [name, path] if is_identifier(name) => Ok(Command::Save {

@@ -8,8 +8,8 @@ use vex::{Array, Scalar, Signature, Value};
 use super::command::Command;
 use super::{help, operands, CellError, Outcome, Session};
 use crate::bindings::is_identifier;
-use crate::npy;
 use crate::print::shape_str;
+use crate::{csv, npy};
 
 /// `:time` runs an expression for about this long in all…
 const TIME_BUDGET: Duration = Duration::from_millis(500);
@@ -148,36 +148,35 @@ impl Session {
         Outcome::text(format!("deleted {}", names.join(", ")))
     }
 
-    /// `:load FILE.npy [as NAME]`.
+    /// `:load FILE [as NAME]`: a .npy file, or a numeric CSV file.
     fn load(&mut self, path: &Path, name: Option<String>) -> Outcome {
-        let name = match name {
-            Some(n) => n,
-            None => match path.file_stem().and_then(|s| s.to_str()) {
-                Some(stem) if is_identifier(stem) => stem.to_string(),
-                _ => {
-                    return Outcome::error(CellError::plain(format!(
-                        "'{}' does not make a variable name; write :load {} as NAME",
-                        path.display(),
-                        path.display()
-                    )))
-                }
-            },
+        let is_csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let loaded = if is_csv {
+            load_csv(path, name)
+        } else {
+            stem_or(path, name).and_then(|name| Ok(vec![(name, npy::read_npy(path)?)]))
         };
-        match npy::read_npy(path) {
-            Ok(a) => {
-                let text = format!(
-                    "{name}: shape {}, {} from {}",
-                    shape_str(a.shape()),
-                    a.dtype(),
-                    path.display()
-                );
-                self.vars.insert(name.clone(), Value::Array(a));
-                Outcome {
-                    bound: vec![name],
-                    ..Outcome::text(text)
-                }
-            }
-            Err(e) => Outcome::error(CellError::plain(e)),
+        let arrays = match loaded {
+            Ok(arrays) => arrays,
+            Err(e) => return Outcome::error(CellError::plain(e)),
+        };
+        let mut lines = Vec::new();
+        let mut bound = Vec::new();
+        for (name, a) in arrays {
+            lines.push(format!(
+                "{name}: shape {}, {} from {}",
+                shape_str(a.shape()),
+                a.dtype(),
+                path.display()
+            ));
+            self.vars.insert(name.clone(), Value::Array(a));
+            bound.push(name);
+        }
+        Outcome {
+            bound,
+            ..Outcome::text(lines.join("\n"))
         }
     }
 
@@ -264,6 +263,47 @@ impl Session {
         }
         Outcome::text(text)
     }
+}
+
+/// `name`, or else the file's stem if it is a valid variable name.
+fn stem_or(path: &Path, name: Option<String>) -> Result<String, String> {
+    if let Some(n) = name {
+        return Ok(n);
+    }
+    match path.file_stem().and_then(|s| s.to_str()) {
+        Some(stem) if is_identifier(stem) => Ok(stem.to_string()),
+        _ => Err(format!(
+            "'{}' does not make a variable name; write :load {} as NAME",
+            path.display(),
+            path.display()
+        )),
+    }
+}
+
+/// A CSV file as variables: one float64 column each, named by the header, or (without a
+/// header, or with `as NAME`) the whole table as one 2-D array.
+fn load_csv(path: &Path, name: Option<String>) -> Result<Vec<(String, Array)>, String> {
+    let table = csv::read_csv(path)?;
+    let header = match (&table.header, &name) {
+        (Some(h), None) => h,
+        _ => return Ok(vec![(stem_or(path, name)?, table.values.into_dyn().into())]),
+    };
+    let names: Vec<String> = header.iter().map(|h| csv::column_name(h)).collect();
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            return Err(format!(
+                "two columns of '{}' make the variable name '{n}'; write :load {} as NAME \
+                 for the whole table",
+                path.display(),
+                path.display()
+            ));
+        }
+    }
+    Ok(names
+        .into_iter()
+        .enumerate()
+        .map(|(j, n)| (n, table.column(j).into_dyn().into()))
+        .collect())
 }
 
 /// A weak scalar's kind as `:vars` shows it.

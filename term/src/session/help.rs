@@ -15,7 +15,7 @@ Commands:
   :help [TOPIC]          this text; topics: functions, types, or a command's name
   :vars                  variables with their shapes, dtypes and memory
   :del NAME...           forget variables
-  :load FILE.npy [as NAME]   read an array (the name defaults to the file's stem)
+  :load FILE [as NAME]   read a .npy file, or the columns of a numeric .csv file
   :save NAME FILE.npy    write a variable
   :time EXPR             run EXPR repeatedly; median time and cost per element
   :explain EXPR          the fused kernels EXPR compiles to
@@ -50,7 +50,11 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
             .into(),
         "load" => ":load FILE.npy [as NAME]: reads a .npy file of any dtype (C or Fortran \
                    order, either byte order) and binds it to NAME, or to the file's stem \
-                   (data/x.npy gives x). A 0-d file gives a typed scalar."
+                   (data/x.npy gives x). A 0-d file gives a typed scalar.\n\
+                   :load FILE.csv [as NAME]: reads comma-separated numbers as float64 (an \
+                   empty field is NaN). With a header row, each column becomes a variable \
+                   named by its header; without one, or with 'as NAME', the whole table \
+                   becomes one 2-D array (rows, columns)."
             .into(),
         "save" => ":save NAME FILE.npy: writes a variable to a .npy file (a weak scalar is \
                    written as a 0-d array of its default type: int64, float64, …)."
@@ -114,7 +118,7 @@ mod tests {
             let text = help(Some(name)).unwrap();
             assert!(text.starts_with(&format!(":{name}")), "{name}: {text}");
         }
-        assert!(help(None).unwrap().contains(":load FILE.npy"));
+        assert!(help(None).unwrap().contains(":load FILE [as NAME]"));
         assert!(help(Some("functions")).unwrap().contains("arctan2"));
     }
 

@@ -91,7 +91,11 @@ fn errors_keep_the_session_intact() {
         shown(&mut s, "a"),
         "array(shape=(3,), dtype=int64)\n[0 1 2]"
     );
-    assert_eq!(s.cells().len(), 5, "the :backend of session() and four cells");
+    assert_eq!(
+        s.cells().len(),
+        5,
+        "the :backend of session() and four cells"
+    );
 }
 
 #[test]
@@ -152,6 +156,27 @@ fn save_and_load() {
     assert!(e.contains("as NAME"), "{e}");
     let e = failure(&mut s, ":save nope x.npy");
     assert!(e.contains("no variable named 'nope'"), "{e}");
+}
+
+#[test]
+fn csv_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_header = dir.path().join("weather.csv");
+    std::fs::write(&with_header, "day,temp (C)\n1,20.5\n2,\n3,18\n").unwrap();
+    let plain = dir.path().join("grid.csv");
+    std::fs::write(&plain, "1,2,3\n4,5,6\n").unwrap();
+    let mut s = session();
+    let c = cell(&mut s, &format!(":load {}", with_header.display()));
+    assert_eq!(c.bound, ["day", "temp__C_"]);
+    assert_eq!(shown(&mut s, "sum(day), isnan(temp__C_[1])"), "6.0\nTrue");
+    let c = cell(&mut s, &format!(":load {} as w", with_header.display()));
+    assert_eq!(c.bound, ["w"]);
+    assert!(shown(&mut s, "w").starts_with("array(shape=(3, 2), dtype=float64)"));
+    cell(&mut s, &format!(":load {}", plain.display()));
+    assert_eq!(
+        shown(&mut s, "sum(grid, axis=0)"),
+        "array(shape=(3,), dtype=float64)\n[5. 7. 9.]"
+    );
 }
 
 #[test]
@@ -263,10 +288,7 @@ fn a_session_roundtrips_through_json() {
 #[test]
 fn a_vars_table_lines_up() {
     let mut s = session();
-    cell(
-        &mut s,
-        "a_long_name = ones((2, 3, 4)); z = 1 + 2j",
-    );
+    cell(&mut s, "a_long_name = ones((2, 3, 4)); z = 1 + 2j");
     let table = shown(&mut s, ":vars");
     let mut lines = table.lines();
     let column = lines.next().unwrap().find("shape").unwrap();
