@@ -14,6 +14,7 @@
 //! Accuracy bounds per function are measured against MPFR by `tests/accuracy.rs` and listed
 //! in the README.
 
+pub mod atrig;
 pub mod dd;
 pub mod exp;
 pub mod hyperbolic;
@@ -337,6 +338,10 @@ pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
         Func::Sinh => hyperbolic::sinh(b, args[0]),
         Func::Cosh => hyperbolic::cosh(b, args[0]),
         Func::Tanh => hyperbolic::tanh(b, args[0]),
+        Func::Arctan => atrig::arctan(b, args[0]),
+        Func::Arctan2 => atrig::arctan2(b, args[0], args[1]),
+        Func::Arcsin => atrig::arcsin(b, args[0]),
+        Func::Arccos => atrig::arccos(b, args[0]),
         _ => return None,
     })
 }
