@@ -50,6 +50,10 @@ const CLAMP_HI: f64 = 720.0;
 const CLAMP_LO: f64 = -760.0;
 /// Below this `expm1` rounds to −1 (`e^x < 2^-54` from −37.5 on).
 const EXPM1_CLAMP_LO: f64 = -40.0;
+/// Above this `expm1` is `inf` (from 709.78); as low as that to keep `k <= 1024`.
+const EXPM1_CLAMP_HI: f64 = 709.79;
+/// Below this magnitude `expm1(x)` is `x` (from `2^-54` on, in fact).
+const TINY: f64 = 1e-300;
 
 /// `x` limited to `[lo, hi]`, with NaN passed through (both comparisons are false for it).
 pub(crate) fn clamp<B: Builder>(b: &mut B, x: B::F, lo: f64, hi: f64) -> B::F {
@@ -188,26 +192,32 @@ pub fn exp_dd<B: Builder>(b: &mut B, x: Dd<B::F>) -> B::F {
 /// `e^x − 1`, within 1 ULP by construction (double-double up to the one final rounding):
 /// exact for tiny `x` (`expm1(-0) = -0`), `−1` below −37.4, `+inf` from 709.78 on, NaN for
 /// NaN.
-///
-/// `e^x − 1 = 2^k·(1 + e) − 1` with `e = e^r − 1` is summed as the double-double
-/// `2^k·e + (2^k − 1)` (the second term exact as a two-sum). Above `k = 1000`, where `2^k`
-/// itself would overflow for the largest `k`, a factor `2^j` (`j = k − 1000`) is kept
-/// outside: `2^j·(2^(k−j)·(1 + e) − 2^-j)`, applied after the rounding (the result is then
-/// far in the normal range, so the scaling is exact or overflows exactly when it should).
 pub fn expm1<B: Builder>(b: &mut B, x: B::F) -> B::F {
-    let xc = clamp(b, x, EXPM1_CLAMP_LO, CLAMP_HI);
-    let (sum, j) = expm1_scaled(b, xc, true);
-    let rounded = dd::to_f(b, sum);
-    let factor = b.pow2i(j);
-    let res = b.mul(rounded, factor);
+    let xc = clamp(b, x, EXPM1_CLAMP_LO, EXPM1_CLAMP_HI);
+    let half = half_expm1(b, xc);
+    let rounded = dd::to_f(b, half);
+    // Doubling after the rounding is exact, or overflows exactly where the result does.
+    let res = b.add(rounded, rounded);
+    // Below 2^-1021 the halving inside lost bits; there expm1(x) = x anyway.
+    let mag = b.abs(x);
+    let limit = b.splat(TINY);
+    let tiny = b.lt(mag, limit);
+    let res = b.select(tiny, x, res);
     // expm1 has the sign of x (this also makes expm1(-0) = -0, which the reduction, an
     // exact zero sum, turns into +0).
     b.copysign(res, x)
 }
 
-/// `(e^x − 1) / 2^j` as a double-double for `−40 <= x <= 720`, and the integer `j`
-/// (`0` unless `split` and `k > 1000`; without `split`, `x` must stay below 690).
-pub(crate) fn expm1_scaled<B: Builder>(b: &mut B, x: B::F, split: bool) -> (Dd<B::F>, B::I) {
+/// `(e^x − 1)/2` as an unnormalised double-double (`|lo|` a few ULP of `hi` at most) for
+/// `−40 <= x <= 709.79`, accurate to about 2^-59 relative, except below 2^-1021 where
+/// halving a subnormal loses its last bit.
+///
+/// With `x = k·ln2 + r` and `e = e^r − 1`, `(e^x − 1)/2 = 2^(k−1)·e + (2^(k−1) − 1/2)`:
+/// the second term is exact as a two-sum, the first an exact scaling, and the two never
+/// cancel by much (`k = 0` makes the second term zero), so one two-sum of the leading
+/// parts and a float64 sum of the rest lose nothing that matters. The halving keeps
+/// `2^(k−1)` finite up to `k = 1024`, the largest `k` below the clamp.
+pub(crate) fn half_expm1<B: Builder>(b: &mut B, x: B::F) -> Dd<B::F> {
     let u = b.mul_c(x, LOG2_E);
     let u = b.rint(u);
     let k = b.to_int(u);
@@ -215,28 +225,24 @@ pub(crate) fn expm1_scaled<B: Builder>(b: &mut B, x: B::F, split: bool) -> (Dd<B
     let head = b.fma(u, minus_hi, x);
     let minus_lo = b.splat(-LN2_LO);
     let second = b.mul(u, minus_lo);
-    let r = dd::two_sum(b, head, second);
+    // |second| < 2.4e-14 is below |head| except for the rare x within that of k·ln2 (k ≠ 0,
+    // result at least 0.29 in magnitude), where the low part's inexactness is far below
+    // the result's ULP.
+    let r = dd::fast_two_sum(b, head, second);
     let e = expm1_reduced(b, r);
 
-    let zero = b.splat_i(0);
-    let (m, j) = if split {
-        let limit = b.splat_i(1000);
-        let over = b.isub(k, limit);
-        let negative = b.ilt(over, zero);
-        let j = b.select_i(negative, zero, over);
-        (b.isub(k, j), j)
-    } else {
-        (k, zero)
-    };
+    let one_i = b.splat_i(1);
+    let m = b.isub(k, one_i);
     let scale = b.pow2i(m);
-    let minus_j = b.isub(zero, j);
-    let unit = b.pow2i(minus_j);
-    let unit = b.neg(unit);
-    // 2^m − 2^-j, exactly.
-    let offset = dd::two_sum(b, scale, unit);
+    let minus_half = b.splat(-0.5);
+    // 2^(k−1) − 1/2, exactly.
+    let offset = dd::two_sum(b, scale, minus_half);
     let e_hi = b.mul(e.hi, scale);
     let e_lo = b.mul(e.lo, scale);
-    (dd::add(b, Dd::new(e_hi, e_lo), offset), j)
+    let lead = dd::two_sum(b, offset.hi, e_hi);
+    let lo = b.add(offset.lo, e_lo);
+    let lo = b.add(lo, lead.lo);
+    Dd::new(lead.hi, lo)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! division.
 
 use super::dd::{self, Dd};
-use super::exp::{clamp, exp_parts, expm1_scaled, imin};
+use super::exp::{clamp, exp_parts, half_expm1, imin};
 use super::Builder;
 
 /// Beyond this `sinh` and `cosh` overflow (from 710.48); it keeps `k` in range.
@@ -91,20 +91,20 @@ pub fn cosh<B: Builder>(b: &mut B, x: B::F) -> B::F {
 /// `tanh x`, within 2 ULP: odd (`tanh(-0) = -0`), exactly `±1` from `|x| >= 19.1`,
 /// NaN for NaN.
 ///
-/// With `E = expm1(2y)` as a double-double, `tanh y = E / (E + 2)`: no cancellation for
-/// any `y`, and tiny `y` give `E = 2y` exactly. The quotient is `q0 = E·(1/d)` corrected
-/// by the double-double remainder `(E − q0·d)/d`, so only the final rounding remains.
+/// With `H = expm1(2y)/2` as a double-double, `tanh y = H / (H + 1)`: no cancellation for
+/// any `y`, and tiny `y` give `H = y` exactly. The quotient is `q0 = H·(1/d)` corrected
+/// by the double-double remainder `(H − q0·d)/d`, so only the final rounding remains.
 pub fn tanh<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let y = b.abs(x);
     let yc = clamp(b, y, 0.0, TANH_CLAMP);
     let twice = b.add(yc, yc);
-    let (e, _) = expm1_scaled(b, twice, false);
-    let two = b.splat(2.0);
-    let den = dd::add_f(b, e, two);
+    let h = half_expm1(b, twice);
+    let h = dd::normalize(b, h);
     let one = b.splat(1.0);
+    let den = dd::add_f(b, h, one);
     let inv = b.div(one, den.hi);
-    let q0 = b.mul(e.hi, inv);
-    let rem = remainder(b, e, q0, den);
+    let q0 = b.mul(h.hi, inv);
+    let rem = remainder(b, h, q0, den);
     let q = b.fma(rem, inv, q0);
     b.copysign(q, x)
 }
