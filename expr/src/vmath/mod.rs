@@ -18,6 +18,8 @@ pub mod atrig;
 pub mod dd;
 pub mod exp;
 pub mod hyperbolic;
+pub mod reduce;
+pub mod trig;
 
 use crate::ir::{BinaryOp, Func};
 
@@ -342,6 +344,9 @@ pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
         Func::Arctan2 => atrig::arctan2(b, args[0], args[1]),
         Func::Arcsin => atrig::arcsin(b, args[0]),
         Func::Arccos => atrig::arccos(b, args[0]),
+        Func::Sin => trig::sin(b, args[0]),
+        Func::Cos => trig::cos(b, args[0]),
+        Func::Tan => trig::tan(b, args[0]),
         _ => return None,
     })
 }
