@@ -51,9 +51,9 @@ enum Engine {
 const ENGINES: &[(&str, Engine)] = &[
     ("evaluate_many", Engine::Default),
     ("interpreter", Engine::Backend(vex::Backend::Interpreter)),
-    // The JIT declines programs it cannot compile yet (complex numbers) with an
-    // `Unsupported` error; those cases are counted as skipped for it, every other result
-    // must match.
+    // An engine that declines a program with an `Unsupported` error has the case counted
+    // as skipped for it (the JIT compiles every case, complex numbers included); every
+    // other result must match.
     ("jit", Engine::Backend(vex::Backend::Jit)),
 ];
 

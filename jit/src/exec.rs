@@ -476,7 +476,7 @@ fn acc_shape(kind: AccessKind, main: &Acc) -> (crate::layout::AccKind, vex_expr:
         ),
     };
     let len = match main {
-        Acc::Kahan { sum, .. } => sum.len(),
+        Acc::Kahan { sum, .. } => sum.len() / crate::reduce::kahan_parts(dtype),
         Acc::Fold { len, .. } => *len,
     };
     (acc, dtype, len)

@@ -54,6 +54,9 @@ const BIN_BASE: i64 = 100;
 /// is compiled inline (or not at all). Operations with a `vex_expr::vmath` algorithm are
 /// inline (`codegen::vmath`), so they take no helper.
 pub(crate) fn code(op: &Op, arg: DType) -> Option<i64> {
+    if arg.is_complex() {
+        return crate::helpers_complex::code(op, arg);
+    }
     if !arg.is_float() || crate::codegen::vmath::covers(op, arg) {
         return None;
     }

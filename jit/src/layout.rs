@@ -61,6 +61,16 @@ pub(crate) fn acc_kind(op: ReduceOp, dtype: DType) -> Result<AccKind, String> {
             Max => fold(FoldOp::Max),
             _ => Err(format!("{} of {d}", op.name())),
         },
+        // As the interpreter: compensated sums of both parts, the plain product,
+        // lexicographic extrema.
+        d if d.is_complex() => match op {
+            Sum => Ok(AccKind::Kahan { mean: false }),
+            Mean => Ok(AccKind::Kahan { mean: true }),
+            Prod => fold(FoldOp::Mul),
+            Min => fold(FoldOp::Min),
+            Max => fold(FoldOp::Max),
+            _ => Err(format!("{} of {d}", op.name())),
+        },
         d => Err(format!("{} of {d} is not compiled by the JIT", op.name())),
     }
 }
@@ -90,6 +100,8 @@ impl AccessKind {
             AccessKind::Load { dtype, .. } | AccessKind::Store { dtype, .. } => dtype.size(),
             AccessKind::Index { .. } => 1,
             AccessKind::Acc { acc, dtype, .. } => match acc {
+                // Complex sums keep (re, im) pairs of f64.
+                AccKind::Kahan { .. } if dtype.is_complex() => 16,
                 AccKind::Kahan { .. } => 8,
                 AccKind::Fold(_) => dtype.size(),
             },

@@ -6,9 +6,11 @@
 //! interpreter's own functions); float sums and means are compensated (Neumaier) like the
 //! interpreter's but may be summed in another order (per chunk, per SIMD lane), so they
 //! can differ from it in the last bits while staying bit-identical for any thread count.
-//! A program using something the JIT cannot compile (complex numbers, and anything
-//! `vex_expr::ops` has no loop for) gives [`JitError::Unsupported`] before anything runs,
-//! and the caller falls back to the interpreter.
+//! Complex numbers are compiled as (re, im) pairs (`codegen::complex`), their libm-based
+//! functions run out of line (`helpers_complex`). A program using something the JIT
+//! cannot compile (anything `vex_expr::ops` has no loop for) gives
+//! [`JitError::Unsupported`] before anything runs, and the caller falls back to the
+//! interpreter.
 //!
 //! Layout: `layout` (how accesses are described to compiled code), `codegen`
 //! (Cranelift IR: loops, scalar and SIMD bodies, blocked passes around helper calls),
@@ -29,6 +31,7 @@ mod buffers;
 mod codegen;
 mod exec;
 mod helpers;
+mod helpers_complex;
 mod layout;
 mod reduce;
 
@@ -338,6 +341,7 @@ impl Jit {
         let mut builder =
             JITBuilder::with_isa(self.isa.clone(), cranelift_module::default_libcall_names());
         builder.symbols(helpers::symbols());
+        builder.symbols(helpers_complex::symbols());
         let mut module = JITModule::new(builder);
         let unsupported = |e: String| JitError::Unsupported(format!("compiling a kernel: {e}"));
         let id = codegen::compile(&mut module, kernel, layout).map_err(unsupported)?;

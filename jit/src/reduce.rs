@@ -9,7 +9,7 @@
 //! Float sums use Neumaier's compensated sum in f64 (as the interpreter does): its error
 //! is about one rounding of the result, better than NumPy's pairwise sum.
 
-use vex_expr::{DType, Error, ErrorKind};
+use vex_expr::{DType, Error, ErrorKind, C128, C64};
 
 use crate::layout::{AccKind, FoldOp};
 
@@ -87,6 +87,49 @@ macro_rules! float_fold {
 }
 float_fold!(f32, f64);
 
+/// Complex folds as the interpreter's: the plain product (`num_complex`'s `*`) and
+/// NumPy's lexicographic, NaN-propagating extrema.
+macro_rules! complex_fold {
+    ($($c:ident => $t:ty),*) => {$(
+        impl FoldElem for $c {
+            fn identity(op: FoldOp) -> Self {
+                match op {
+                    FoldOp::Mul => $c::new(1.0, 0.0),
+                    FoldOp::Min => $c::new(<$t>::INFINITY, <$t>::INFINITY),
+                    FoldOp::Max => $c::new(<$t>::NEG_INFINITY, <$t>::NEG_INFINITY),
+                    _ => $c::new(0.0, 0.0),
+                }
+            }
+            fn fold(op: FoldOp, a: Self, b: Self) -> Self {
+                let nan = a.re.is_nan() || a.im.is_nan();
+                let by_re = !a.im.is_nan() && !b.im.is_nan();
+                match op {
+                    FoldOp::Mul => a * b,
+                    FoldOp::Min => {
+                        let le = (a.re < b.re && by_re) || (a.re == b.re && a.im <= b.im);
+                        if nan || le { a } else { b }
+                    }
+                    FoldOp::Max => {
+                        let ge = (a.re > b.re && by_re) || (a.re == b.re && a.im >= b.im);
+                        if nan || ge { a } else { b }
+                    }
+                    _ => a + b,
+                }
+            }
+        }
+    )*};
+}
+complex_fold!(C64 => f32, C128 => f64);
+
+/// f64 words per compensated-sum output: two for complex (re, im), one otherwise.
+pub(crate) fn kahan_parts(dtype: DType) -> usize {
+    if dtype.is_complex() {
+        2
+    } else {
+        1
+    }
+}
+
 impl FoldElem for bool {
     fn identity(op: FoldOp) -> Self {
         op == FoldOp::And
@@ -113,7 +156,7 @@ fn filled<T: Clone>(len: usize, x: T) -> Result<Vec<T>, Error> {
     Ok(v)
 }
 
-/// Runs `$body` with `$T` bound to the Rust type of a foldable dtype.
+/// Runs `$body` with `$T` bound to the Rust type of `$dtype` (every dtype folds).
 macro_rules! fold_type {
     ($dtype:expr, $T:ident => $body:expr) => {
         match $dtype {
@@ -161,7 +204,14 @@ macro_rules! fold_type {
                 type $T = f64;
                 $body
             }
-            d => return Err(Error::new(ErrorKind::Type, format!("no fold on {d}"))),
+            DType::C64 => {
+                type $T = C64;
+                $body
+            }
+            DType::C128 => {
+                type $T = C128;
+                $body
+            }
         }
     };
 }
@@ -179,11 +229,16 @@ impl Acc {
     /// `len` accumulators at the identity.
     pub fn new(acc: AccKind, dtype: DType, len: usize) -> Result<Acc, Error> {
         Ok(match acc {
-            AccKind::Kahan { mean } => Acc::Kahan {
-                sum: filled(len, 0.0)?,
-                comp: filled(len, 0.0)?,
-                mean,
-            },
+            AccKind::Kahan { mean } => {
+                let words = len
+                    .checked_mul(kahan_parts(dtype))
+                    .ok_or_else(|| alloc_err(len))?;
+                Acc::Kahan {
+                    sum: filled(words, 0.0)?,
+                    comp: filled(words, 0.0)?,
+                    mean,
+                }
+            }
             AccKind::Fold(op) => {
                 let bytes = len
                     .checked_mul(dtype.size())
@@ -273,7 +328,8 @@ impl Acc {
                     // SAFETY: the caller guarantees room for `len` elements.
                     unsafe {
                         match dtype {
-                            DType::F32 => (out as *mut f32).add(i).write(v as f32),
+                            // Complex: the parts interleaved, as the output's elements.
+                            DType::F32 | DType::C64 => (out as *mut f32).add(i).write(v as f32),
                             _ => (out as *mut f64).add(i).write(v),
                         }
                     }

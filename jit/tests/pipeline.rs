@@ -269,16 +269,13 @@ fn transcendental_functions_and_float_division_run_through_helpers() {
 }
 
 #[test]
-fn complex_numbers_are_left_to_the_interpreter() {
-    let jit = jit();
-    let a = data(10, 10);
+fn complex_numbers_are_compiled() {
+    // More in tests/complex.rs; here through several thread counts.
+    let a = data(1000, 10);
     let vars = [("a", Operand::from(&a))];
-    let p = compile("a * 1j + 1", &vars).unwrap();
-    let inputs = inputs_for(&p, &vars);
-    assert!(matches!(
-        jit.run(&p, &inputs),
-        Err(JitError::Unsupported(_))
-    ));
+    for src in ["a * 1j + 1", "exp(a * 1j) * (a + 2j)", "sum((a + 1j) ** 2)"] {
+        check_src(&jits(), src, &vars, 0.0);
+    }
 }
 
 #[test]

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use vex_expr::ir::{AxisMap, BinaryOp, Func, Literal, Node, Op, ReduceOp, Source, UnaryOp, View};
 use vex_expr::{Array, DType};
 
-const DTYPES: [DType; 8] = [
+const DTYPES: [DType; 10] = [
     DType::I8,
     DType::I32,
     DType::I64,
@@ -16,6 +16,8 @@ const DTYPES: [DType; 8] = [
     DType::F32,
     DType::F64,
     DType::I16,
+    DType::C64,
+    DType::C128,
 ];
 
 /// Whether float operation `k` of [`push_op`] is continuous in its operands, so that a
@@ -31,6 +33,9 @@ fn continuous(k: u8) -> bool {
 /// `nodes`; returns the new node of dtype `d`.
 fn push_op(nodes: &mut Vec<Node>, d: DType, k: u8, x: usize, y: usize) -> usize {
     use BinaryOp::*;
+    if d.is_complex() {
+        return push_complex_op(nodes, d, k, x, y);
+    }
     let float = d.is_float();
     let mut push = |op: Op, dtype: DType| {
         nodes.push(Node { op, dtype });
@@ -79,7 +84,75 @@ fn push_op(nodes: &mut Vec<Node>, d: DType, k: u8, x: usize, y: usize) -> usize 
     }
 }
 
+/// [`push_op`] on complex nodes: inline arithmetic, comparisons, casts and the helper
+/// functions (every one exact: the helpers run the interpreter's code).
+fn push_complex_op(nodes: &mut Vec<Node>, d: DType, k: u8, x: usize, y: usize) -> usize {
+    use BinaryOp::*;
+    let part = if d == DType::C64 {
+        DType::F32
+    } else {
+        DType::F64
+    };
+    let mut push = |op: Op, dtype: DType| {
+        nodes.push(Node { op, dtype });
+        nodes.len() - 1
+    };
+    let bin = |op| Op::Binary(op, x, y);
+    match k % 16 {
+        0 => push(bin(Add), d),
+        1 => push(bin(Sub), d),
+        2 => push(bin(Mul), d),
+        3 => push(bin(Div), d),
+        4 => push(Op::Unary(UnaryOp::Neg, x), d),
+        5 => push(Op::Call(Func::Conj, vec![x]), d),
+        6 => push(Op::Call(Func::Maximum, vec![x, y]), d),
+        7 => push(Op::Call(Func::Minimum, vec![x, y]), d),
+        8 => {
+            let op = [Lt, Ge, Eq, Ne][usize::from(k >> 4) % 4];
+            let c = push(bin(op), DType::Bool);
+            push(Op::Where(c, x, y), d)
+        }
+        9 => {
+            let other = if d == DType::C64 {
+                DType::C128
+            } else {
+                DType::C64
+            };
+            let c = push(Op::Cast(x), other);
+            push(Op::Cast(c), d)
+        }
+        10 => {
+            let re = push(Op::Call(Func::Real, vec![x]), part);
+            let im = push(Op::Call(Func::Imag, vec![y]), part);
+            push(Op::Call(Func::Complex, vec![re, im]), d)
+        }
+        11 => push(Op::Call(Func::Sqrt, vec![x]), d),
+        12 => push(Op::Call(Func::Exp, vec![x]), d),
+        13 => {
+            let a = push(Op::Call(Func::Abs, vec![x]), part);
+            push(Op::Cast(a), d)
+        }
+        14 => push(Op::Call(Func::Round, vec![x]), d),
+        _ => push(bin(Pow), d),
+    }
+}
+
 fn values(raw: &[i64], n: usize, d: DType) -> Array {
+    if d.is_complex() {
+        // Parts from two floats of the stream.
+        let re = values(raw, n, DType::F64);
+        let im = values(&raw[raw.len() / 3..], n, DType::F64);
+        let (Array::F64(re), Array::F64(im)) = (re, im) else {
+            unreachable!("float64 values")
+        };
+        let z: Vec<_> = re
+            .iter()
+            .zip(im.iter())
+            .map(|(&r, &i)| vex_expr::C128::new(r, i))
+            .collect();
+        let b = vex_expr::ops::cast(&vex_expr::block::Block::C128(z), d);
+        return block_array(&b, &[n]);
+    }
     if d.is_float() {
         let v: Vec<f64> = (0..n)
             .map(|i| {
@@ -161,12 +234,14 @@ proptest! {
         let any_inexact = inexact.iter().any(|&t| t);
         let out = *pool.last().unwrap();
         let red = match reduce {
-            1 if d.is_float() => Some((ReduceOp::Sum, vec![0])),
+            1 if d.is_float() || d.is_complex() => Some((ReduceOp::Sum, vec![0])),
+            3 if d.is_complex() => Some((ReduceOp::Prod, vec![0])),
             1 => Some((ReduceOp::Prod, vec![0])),
             2 if n > 0 => Some((ReduceOp::Max, vec![0])),
             _ => None,
         };
-        let mut tol = if red.is_some() && d.is_float() { 1e-9 } else { 0.0 };
+        let inexact_dtype = d.is_float() || d.is_complex();
+        let mut tol = if red.is_some() && inexact_dtype { 1e-9 } else { 0.0 };
         if any_inexact {
             // A few ULP of the inline math, carried through continuous operations.
             tol = f64::max(tol, if d == DType::F32 { 1e-5 } else { 1e-12 });

@@ -11,7 +11,7 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    types, FuncRef, InstBuilder, MemFlagsData, StackSlot, StackSlotData, StackSlotKind, Value,
+    types, FuncRef, InstBuilder, StackSlot, StackSlotData, StackSlotKind, Value,
 };
 use cranelift_frontend::{FunctionBuilder, Variable};
 use vex_expr::ir::{Kernel, Op};
@@ -119,10 +119,6 @@ impl BlockPlan {
     }
 }
 
-fn tflags() -> MemFlagsData {
-    MemFlagsData::trusted()
-}
-
 impl Gen<'_> {
     /// The blocked inner loop over `start..end` (see the module doc).
     #[allow(clippy::too_many_arguments)]
@@ -143,11 +139,14 @@ impl Gen<'_> {
         let slots: Vec<Option<StackSlot>> = plan
             .temp
             .iter()
-            .map(|&t| {
+            .zip(&self.kernel.nodes)
+            .map(|(&t, node)| {
+                // Complex128 values take 16 bytes.
+                let elem = node.dtype.size().max(8) as i64;
                 t.then(|| {
                     b.create_sized_stack_slot(StackSlotData::new(
                         StackSlotKind::ExplicitSlot,
-                        (helpers::BLOCK * 8) as u32,
+                        (helpers::BLOCK * elem) as u32,
                         3,
                     ))
                 })
@@ -189,6 +188,9 @@ impl Gen<'_> {
                     };
                     let (xa, ya, oa) = (addr(b, x)?, addr(b, y)?, addr(b, i)?);
                     let func: FuncRef = match node.dtype {
+                        _ if crate::helpers_complex::is_code(code) => {
+                            self.helper_complex.ok_or("complex helper not declared")?
+                        }
                         DType::F64 => f64_helper,
                         DType::F32 => f32_helper,
                         d => return Err(format!("helper on {d}")),
@@ -227,8 +229,7 @@ impl Gen<'_> {
         let j = b.ins().iadd(jb, t);
         // Buffers hold values of the node's type contiguously (as helpers read them).
         let offset = |b: &mut FunctionBuilder, x: usize| -> Result<Value, String> {
-            let ty = super::ops::clif_type(nodes[x].dtype).ok_or("temp of complex")?;
-            Ok(b.ins().imul_imm_s(t, i64::from(ty.bytes())))
+            Ok(b.ins().imul_imm_s(t, nodes[x].dtype.size() as i64))
         };
         let mut memo: Vec<Option<Value>> = vec![None; nodes.len()];
         // The value of node `x` in this pass: computed, recomputed (leaves) or read back.
@@ -243,11 +244,12 @@ impl Gen<'_> {
                 self.leaf(b, env, rows, last, j, x)?
             } else {
                 let slot = slots[x].ok_or_else(|| format!("node {x} is not available"))?;
-                let ty = super::ops::clif_type(nodes[x].dtype).ok_or("temp of complex")?;
+                let ty = super::complex::node_type(nodes[x].dtype)
+                    .ok_or_else(|| format!("temp of {}", nodes[x].dtype))?;
                 let base = b.ins().stack_addr(types::I64, slot, 0);
                 let off = offset(b, x)?;
                 let addr = b.ins().iadd(base, off);
-                b.ins().load(ty, tflags(), addr, 0)
+                super::complex::load(b, ty, addr)
             };
             memo[x] = Some(v);
             Ok(v)
@@ -276,7 +278,7 @@ impl Gen<'_> {
                 let base = b.ins().stack_addr(types::I64, slot, 0);
                 let off = offset(b, i)?;
                 let addr = b.ins().iadd(base, off);
-                b.ins().store(tflags(), v, addr, 0);
+                super::complex::store(b, v, addr);
             }
         }
         if level == plan.last_level {

@@ -13,10 +13,16 @@ pub(super) fn acc_type(kind: AccessKind) -> Result<Type, String> {
     match kind {
         AccessKind::Acc {
             acc: AccKind::Kahan { .. },
+            dtype,
             ..
-        } => Ok(types::F64),
+        } => Ok(if dtype.is_complex() {
+            // Both parts' sums (or compensations) at once.
+            types::F64X2
+        } else {
+            types::F64
+        }),
         AccessKind::Acc { dtype, .. } => {
-            ops::clif_type(dtype).ok_or_else(|| format!("accumulator of {dtype}"))
+            super::complex::node_type(dtype).ok_or_else(|| format!("accumulator of {dtype}"))
         }
         _ => Err("not an accumulator".into()),
     }
@@ -30,6 +36,9 @@ pub(crate) fn fold(
     state: &[Value],
     x: Value,
 ) -> Vec<Value> {
+    if dtype.is_complex() {
+        return super::complex::fold(b, acc, dtype, state, x);
+    }
     match acc {
         AccKind::Kahan { .. } => {
             let x = if dtype == DType::F32 {

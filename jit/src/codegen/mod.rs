@@ -13,6 +13,7 @@
 //! order is exactly the interpreter's; otherwise each point folds into memory.
 
 mod blocked;
+mod complex;
 mod fold;
 mod index;
 mod ops;
@@ -62,6 +63,7 @@ pub(crate) fn compile(
         Some((
             declare(module, crate::helpers::F64_NAME)?,
             declare(module, crate::helpers::F32_NAME)?,
+            declare(module, crate::helpers_complex::NAME)?,
         ))
     } else {
         None
@@ -70,9 +72,10 @@ pub(crate) fn compile(
     {
         let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
         let mut gen = Gen::new(kernel, layout)?;
-        if let Some((f64_id, f32_id)) = helper_ids {
+        if let Some((f64_id, f32_id, complex_id)) = helper_ids {
             gen.helper_f64 = Some(module.declare_func_in_func(f64_id, b.func));
             gen.helper_f32 = Some(module.declare_func_in_func(f32_id, b.func));
+            gen.helper_complex = Some(module.declare_func_in_func(complex_id, b.func));
         }
         gen.emit(&mut b)?;
         b.seal_all_blocks();
@@ -96,6 +99,7 @@ struct Gen<'k> {
     blocked: Option<blocked::BlockPlan>,
     helper_f64: Option<FuncRef>,
     helper_f32: Option<FuncRef>,
+    helper_complex: Option<FuncRef>,
 }
 
 /// The run-time values of one access at one loop level.
@@ -132,6 +136,7 @@ impl<'k> Gen<'k> {
             blocked: blocked::BlockPlan::new(kernel),
             helper_f64: None,
             helper_f32: None,
+            helper_complex: None,
         })
     }
 
@@ -187,7 +192,11 @@ impl<'k> Gen<'k> {
         let mut out = vec![None; self.kernel.nodes.len()];
         for (i, n) in self.kernel.nodes.iter().enumerate() {
             if let Op::Const(lit) = n.op {
-                out[i] = Some(ops::constant(b, lit, n.dtype)?);
+                out[i] = Some(if n.dtype.is_complex() {
+                    complex::constant(b, lit, n.dtype)?
+                } else {
+                    ops::constant(b, lit, n.dtype)?
+                });
             }
         }
         Ok(out)
@@ -288,7 +297,7 @@ impl<'k> Gen<'k> {
                     .iter()
                     .map(|&p| {
                         let v = b.declare_var(ty);
-                        let x = b.ins().load(ty, flags(), p, 0);
+                        let x = complex::load(b, ty, p);
                         b.def_var(v, x);
                         v
                     })
@@ -328,7 +337,7 @@ impl<'k> Gen<'k> {
             if let Some(vars) = vars {
                 for (v, &p) in vars.iter().zip(&rows[a].bases) {
                     let x = b.use_var(*v);
-                    b.ins().store(flags(), x, p, 0);
+                    complex::store(b, x, p);
                 }
             }
         }
@@ -396,10 +405,11 @@ impl<'k> Gen<'k> {
                 let addr = self.address(b, rows, a, rows[a].bases[0], last, j);
                 match source {
                     Source::Input(_) | Source::Buffer(_) => {
-                        let ty = ops::clif_type(n.dtype)
+                        let ty = complex::node_type(n.dtype)
                             .ok_or_else(|| format!("load of {}", n.dtype))?;
-                        Ok(b.ins().load(ty, flags(), addr, 0))
+                        Ok(complex::load(b, ty, addr))
                     }
+                    _ if n.dtype.is_complex() => complex::index_value(b, source, n.dtype, addr),
                     _ => index_value(b, source, n.dtype, addr),
                 }
             }
@@ -428,7 +438,7 @@ impl<'k> Gen<'k> {
                         .copied()
                         .flatten()
                         .ok_or("store of a missing node")?;
-                    b.ins().store(flags(), v, addr, 0);
+                    complex::store(b, v, addr);
                 }
                 AccessKind::Acc {
                     node, dtype, acc, ..
@@ -453,13 +463,11 @@ impl<'k> Gen<'k> {
                                 .iter()
                                 .map(|&p| self.address(b, rows, a, p, last, j))
                                 .collect();
-                            let state: Vec<Value> = addrs
-                                .iter()
-                                .map(|&p| b.ins().load(ty, flags(), p, 0))
-                                .collect();
+                            let state: Vec<Value> =
+                                addrs.iter().map(|&p| complex::load(b, ty, p)).collect();
                             let next = fold(b, acc, dtype, &state, x);
                             for (p, x) in addrs.iter().zip(next) {
-                                b.ins().store(flags(), x, *p, 0);
+                                complex::store(b, x, *p);
                             }
                         }
                     }
@@ -502,6 +510,9 @@ fn eval_node(
             .ok_or_else(|| format!("node {i}: operand {id} is not available"))
     };
     let dt = |id: usize| nodes.get(id).map(|n| n.dtype).unwrap_or(DType::Bool);
+    if !matches!(n.op, Op::Load { .. } | Op::Const(_)) && complex::involves(kernel, i) {
+        return complex::eval_node(b, kernel, i, vals);
+    }
     Ok(match &n.op {
         Op::Load { .. } | Op::Const(_) => return Err(format!("node {i} is a leaf")),
         Op::Unary(op, x) => ops::unary(b, *op, n.dtype, get(*x)?)?,
@@ -560,6 +571,10 @@ pub(crate) fn check(kernel: &Kernel) -> Result<(), String> {
             Op::Load {
                 source: Source::Input(_) | Source::Buffer(_),
                 ..
+            } if n.dtype.is_complex() => complex::zero(b, n.dtype),
+            Op::Load {
+                source: Source::Input(_) | Source::Buffer(_),
+                ..
             } => {
                 let ty = ops::clif_type(n.dtype).ok_or_else(|| format!("load of {}", n.dtype))?;
                 // Any value of the right type stands in for the load.
@@ -569,12 +584,17 @@ pub(crate) fn check(kernel: &Kernel) -> Result<(), String> {
                     _ => b.ins().iconst(ty, 0),
                 })
             }
+            Op::Load { source, .. } if n.dtype.is_complex() => {
+                complex::index_value(b, source, n.dtype, ptr)
+            }
             Op::Load { source, .. } => index_value(b, source, n.dtype, ptr),
+            Op::Const(lit) if n.dtype.is_complex() => complex::constant(b, *lit, n.dtype),
             Op::Const(lit) => ops::constant(b, *lit, n.dtype),
-            // A helper node: computed out of line, on floats only.
+            // A helper node: computed out of line, on floats or complex.
             _ => match n.dtype {
                 DType::F32 => Ok(b.ins().f32const(0.0)),
                 DType::F64 => Ok(b.ins().f64const(0.0)),
+                d if d.is_complex() => complex::zero(b, d),
                 d => Err(format!("helper producing {d}")),
             },
         }

@@ -125,7 +125,7 @@ fn same_float(a: f64, b: f64, tol: f64) -> bool {
 }
 
 /// Asserts `a == b`: exact for integers and bools, bitwise (any NaN equal) for floats
-/// when `tol == 0`, else within a relative `tol`.
+/// and each part of complex numbers when `tol == 0`, else within a relative `tol`.
 pub fn assert_same(a: &Array, b: &Array, tol: f64, what: &str) {
     assert_eq!(a.dtype(), b.dtype(), "{what}: dtype");
     assert_eq!(a.shape(), b.shape(), "{what}: shape");
@@ -142,6 +142,24 @@ pub fn assert_same(a: &Array, b: &Array, tol: f64, what: &str) {
             for (i, (p, q)) in x.iter().zip(y.iter()).enumerate() {
                 assert!(
                     same_float(*p as f64, *q as f64, tol),
+                    "{what}: element {i}: {p:?} vs {q:?}"
+                );
+            }
+        }
+        // Complex: each part as a float.
+        (Array::C128(x), Array::C128(y)) => {
+            for (i, (p, q)) in x.iter().zip(y.iter()).enumerate() {
+                assert!(
+                    same_float(p.re, q.re, tol) && same_float(p.im, q.im, tol),
+                    "{what}: element {i}: {p:?} vs {q:?}"
+                );
+            }
+        }
+        (Array::C64(x), Array::C64(y)) => {
+            for (i, (p, q)) in x.iter().zip(y.iter()).enumerate() {
+                let (pr, pi, qr, qi) = (p.re as f64, p.im as f64, q.re as f64, q.im as f64);
+                assert!(
+                    same_float(pr, qr, tol) && same_float(pi, qi, tol),
                     "{what}: element {i}: {p:?} vs {q:?}"
                 );
             }
