@@ -8,6 +8,7 @@
 //! never leaves a partial file behind.
 
 mod header;
+mod npz;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use ndarray_npy::WriteNpyExt;
 use vex::{Array, DType, C128, C64};
 
 pub use header::parse_header;
+pub use npz::read_npz;
 
 /// Reads a .npy file into an array of its own dtype (a 0-d file gives a 0-d array).
 pub fn read_npy(path: &Path) -> Result<Array, String> {

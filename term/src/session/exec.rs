@@ -150,13 +150,14 @@ impl Session {
 
     /// `:load FILE [as NAME]`: a .npy file, or a numeric CSV file.
     fn load(&mut self, path: &Path, name: Option<String>) -> Outcome {
-        let is_csv = path
+        let extension = path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        let loaded = if is_csv {
-            load_csv(path, name)
-        } else {
-            stem_or(path, name).and_then(|name| Ok(vec![(name, npy::read_npy(path)?)]))
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let loaded = match extension.as_deref() {
+            Some("csv") => load_csv(path, name),
+            Some("npz") => load_npz(path, name),
+            _ => stem_or(path, name).and_then(|name| Ok(vec![(name, npy::read_npy(path)?)])),
         };
         let arrays = match loaded {
             Ok(arrays) => arrays,
@@ -304,6 +305,28 @@ fn load_csv(path: &Path, name: Option<String>) -> Result<Vec<(String, Array)>, S
         .enumerate()
         .map(|(j, n)| (n, table.column(j).into_dyn().into()))
         .collect())
+}
+
+/// An .npz file's arrays, named by their keys; `as NAME` only for a single array.
+fn load_npz(path: &Path, name: Option<String>) -> Result<Vec<(String, Array)>, String> {
+    let mut arrays = npy::read_npz(path)?;
+    if let Some(name) = name {
+        return match arrays.len() {
+            1 => Ok(vec![(name, arrays.remove(0).1)]),
+            n => Err(format!(
+                "'{}' holds {n} arrays, bound by their own names: write :load {}",
+                path.display(),
+                path.display()
+            )),
+        };
+    }
+    if let Some((key, _)) = arrays.iter().find(|(k, _)| !is_identifier(k)) {
+        return Err(format!(
+            "the array '{key}' in '{}' does not have a variable name",
+            path.display()
+        ));
+    }
+    Ok(arrays)
 }
 
 /// A weak scalar's kind as `:vars` shows it.

@@ -15,7 +15,7 @@ Commands:
   :help [TOPIC]          this text; topics: functions, types, or a command's name
   :vars                  variables with their shapes, dtypes and memory
   :del NAME...           forget variables
-  :load FILE [as NAME]   read a .npy file, or the columns of a numeric .csv file
+  :load FILE [as NAME]   read a .npy or .npz file, or the columns of a numeric .csv
   :save NAME FILE.npy    write a variable
   :time EXPR             run EXPR repeatedly; median time and cost per element
   :explain EXPR          the fused kernels EXPR compiles to
@@ -54,7 +54,9 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
                    :load FILE.csv [as NAME]: reads comma-separated numbers as float64 (an \
                    empty field is NaN). With a header row, each column becomes a variable \
                    named by its header; without one, or with 'as NAME', the whole table \
-                   becomes one 2-D array (rows, columns)."
+                   becomes one 2-D array (rows, columns).\n\
+                   :load FILE.npz: binds every array of the archive (numpy.savez or \
+                   savez_compressed) by its name."
             .into(),
         "save" => ":save NAME FILE.npy: writes a variable to a .npy file (a weak scalar is \
                    written as a 0-d array of its default type: int64, float64, …)."
