@@ -143,9 +143,12 @@ fn reduce_dd<B: Builder>(b: &mut B, x: Dd<B::F>) -> (B::I, Dd<B::F>) {
 /// rounding), `0` when it underflows completely, `0` for `x.hi = -inf`, `+inf` for
 /// `x.hi = +inf` and NaN for a NaN `x.hi`.
 ///
-/// `x.lo` is ignored where `x.hi` is infinite or beyond the thresholds, so a product such
-/// as `y · log_dd(x)` that overflowed (`hi = ±inf`, `lo` NaN) still gives `inf` or `0`.
-/// A NaN `x.lo` with a finite, in-range `x.hi` gives NaN. The argument need not be
+/// `x.lo` is ignored where `x.hi` is infinite or beyond the thresholds, so an argument
+/// `(±inf, NaN)` still gives `inf` or `0`. A NaN `x.lo` with a finite, in-range `x.hi`
+/// gives NaN. Note that [`dd::mul_f`] of a product that overflows returns a NaN `hi`
+/// (`inf + (−inf)` in its final two-sum), so a caller forming `y · log_dd(x)` should keep
+/// the product finite first (clamping `|y|` to 2^900 changes no result: beyond it
+/// `|y·ln x| > 746` for every `x ≠ 1`). The argument need not be
 /// normalised, but `|x.lo|` should be below about `2^-40`, as it is for a normalised one.
 ///
 /// Method: `x = k·ln2 + r` in double-double, `e^r = 1 + expm1(r)` in double-double,
