@@ -139,11 +139,24 @@ fn quotient<B: Builder>(b: &mut B, n: B::F, d: B::F) -> Dd<B::F> {
     Dd::new(hi, lo)
 }
 
-/// `q·π/2 + atan(n/d)` in double-double, for finite `|n| <= d` with `d > 0` and
-/// `q ∈ {−2, −1, 0, 1}`, where `q ≠ 0` only with `n/d <= 0` or `q = −2`, so that
-/// `|q·π/2| >= |atan(n/d)|` (or `q = 0`) and the last sum needs no two-sum.
-fn atan_quadrant<B: Builder>(b: &mut B, n: B::F, d: B::F, q: B::F) -> Dd<B::F> {
-    let s = quotient(b, n, d);
+/// `−1/d` in double-double for `d >= 1`, with one division: the rounded reciprocal `r`
+/// leaves a residual `1 − r·d` that is exactly representable (Markstein), so `fma` gets it
+/// exactly and `−r − (1 − r·d)·r` is `−1/d` to about 2^-105 relative. (Above 2^1022 the
+/// reciprocal is subnormal and less precise, which `π/2 + atan(−1/d)` cannot show.)
+fn minus_reciprocal<B: Builder>(b: &mut B, d: B::F) -> Dd<B::F> {
+    let one = b.splat(1.0);
+    let r = b.div(one, d);
+    let hi = b.neg(r);
+    let minus_one = b.splat(-1.0);
+    let residual = b.fma(r, d, minus_one);
+    let lo = b.mul(residual, r);
+    Dd::new(hi, lo)
+}
+
+/// `q·π/2 + atan(s)` in double-double, for `|s| <= 1` and `q ∈ {−2, −1, 0, 1}`, where
+/// `q ≠ 0` only with `s <= 0` or `q = −2`, so that `|q·π/2| >= |atan(s)|` (or `q = 0`)
+/// and the last sum needs no two-sum.
+fn atan_quadrant<B: Builder>(b: &mut B, s: Dd<B::F>, q: B::F) -> Dd<B::F> {
     let t = dd::square(b, s);
     let u = horner_over_estrin(b, t.hi, &ATAN, ATAN_HORNER_HEAD);
     let tu = dd::mul_f(b, t, u);
@@ -163,17 +176,18 @@ fn atan_quadrant<B: Builder>(b: &mut B, n: B::F, d: B::F, q: B::F) -> Dd<B::F> {
 
 /// `atan x`, within 1 ULP: odd (`atan(−0) = −0`), `±π/2` for `±inf`, NaN for NaN.
 ///
-/// `|x| <= 1` is `atan(|x|/1)`; above, `π/2 + atan(−1/|x|)`.
+/// `|x| <= 1` is `atan |x|`; above, `π/2 + atan(−1/|x|)`.
 pub fn arctan<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let a = b.abs(x);
     let one = b.splat(1.0);
     let big = b.gt(a, one);
-    let minus_one = b.splat(-1.0);
-    let n = b.select(big, minus_one, a);
     let d = b.select(big, a, one);
+    let inv = minus_reciprocal(b, d);
     let zero = b.splat(0.0);
+    let hi = b.select(big, inv.hi, a);
+    let lo = b.select(big, inv.lo, zero);
     let q = b.select(big, one, zero);
-    let r = atan_quadrant(b, n, d, q);
+    let r = atan_quadrant(b, Dd::new(hi, lo), q);
     let r = dd::to_f(b, r);
     // −1/inf leaves a NaN remainder; atan(±inf) is π/2 exactly rounded.
     let inf = b.is_inf(x);
@@ -214,7 +228,8 @@ pub fn arctan2<B: Builder>(b: &mut B, y: B::F, x: B::F) -> B::F {
     let q_half = b.select(swap, one, zero);
     let q_turn = b.select(x_neg, minus_two, zero);
     let q = b.add(q_half, q_turn);
-    let r = atan_quadrant(b, n, d, q);
+    let s = quotient(b, n, d);
+    let r = atan_quadrant(b, s, q);
     let r = dd::to_f(b, r);
     let r = b.abs(r);
 
