@@ -79,6 +79,7 @@ vex: fused, JIT-compiled array expressions with NumPy semantics
 Usage:
   vex eval 'PROGRAM' NAME=FILE.npy NAME=NUMBER ... [-o OUT.npy]...
   vex explain 'PROGRAM' [NAME=DTYPE[SHAPE] ...]
+  vex < SCRIPT.vex      run statements and :commands, one per line (':help' lists them)
 
 Examples:
   vex eval 'sqrt(a*a + b*b)' a=a.npy b=b.npy -o r.npy

@@ -295,3 +295,16 @@ fn a_vars_table_lines_up() {
     assert!(lines.all(|l| l.find('(') == Some(column)), "{table}");
     assert!(table.contains("complex (weak)"), "{table}");
 }
+
+#[test]
+fn the_serialised_form() {
+    let mut s = session();
+    cell(&mut s, "v = float32(arange(3)) / 2; k = 7");
+    cell(&mut s, "v * k");
+    cell(&mut s, "v +");
+    let mut json = serde_json::to_value(&s).unwrap();
+    for c in json["cells"].as_array_mut().unwrap() {
+        c["elapsed_ns"] = 0.into();
+    }
+    insta::assert_snapshot!(serde_json::to_string_pretty(&json).unwrap());
+}
