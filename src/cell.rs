@@ -259,6 +259,31 @@ mod tests {
     }
 
     #[test]
+    fn bindings_of_different_shapes_in_one_cell() {
+        let cell = ctx()
+            .run_cell(
+                "x = linspace(0, 1, 50); m = x[:, None] * x[None, :4]; s = sum(m, axis=0)",
+                &Vars::new(),
+            )
+            .unwrap();
+        let shapes: Vec<Vec<usize>> = cell
+            .bindings
+            .iter()
+            .map(|(_, v)| match v {
+                Value::Array(a) => a.shape().to_vec(),
+                Value::Scalar(_) => vec![],
+            })
+            .collect();
+        assert_eq!(shapes, [vec![50], vec![50, 4], vec![4]]);
+        let Value::Array(s) = &cell.bindings[2].1 else {
+            unreachable!()
+        };
+        let x1 = 1.0 / 49.0;
+        let want = (0..50).map(|i| i as f64 / 49.0).sum::<f64>() * x1;
+        assert!((s.as_f64().unwrap()[[1]] - want).abs() < 1e-12);
+    }
+
+    #[test]
     fn errors_are_located_in_the_cell() {
         let e = ctx()
             .run_cell("a = 1\nb = a + nope", &Vars::new())
