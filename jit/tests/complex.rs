@@ -320,3 +320,53 @@ fn index_sources_in_complex_dtypes() {
         }
     }
 }
+
+/// A one-off measurement (`cargo test -p vex-jit --release --test complex -- --ignored
+/// --nocapture`): complex128 programs on 10^6 points, JIT (one thread) against the
+/// interpreter.
+#[test]
+#[ignore]
+fn speed_against_the_interpreter() {
+    use std::time::Instant;
+    let n = 1_000_000;
+    let z: Vec<C128> = (0..n)
+        .map(|i| C128::new((i % 1000) as f64 * 0.01 - 5.0, (i % 37) as f64 * 0.1 - 1.8))
+        .collect();
+    let w: Vec<C128> = z.iter().rev().map(|c| c * 0.5 + 0.25).collect();
+    let (a, b) = (c128_array(z, &[n]), c128_array(w, &[n]));
+    let vars = [("a", Operand::from(&a)), ("b", Operand::from(&b))];
+    let jit = jit();
+    jit.set_threads(1);
+    let best = |f: &mut dyn FnMut()| {
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    for src in [
+        "a * b + conj(a)",
+        "a / b",
+        "abs(a) + real(b)",
+        "exp(a) * b",
+        "sum(a * b)",
+        "where(real(a) > 0, a, b) == b",
+    ] {
+        let p = compile(src, &vars).unwrap();
+        let inputs = inputs_for(&p, &vars);
+        let t_jit = best(&mut || {
+            std::hint::black_box(jit.run(&p, &inputs).unwrap());
+        });
+        let t_int = best(&mut || {
+            std::hint::black_box(interp::run(&p, &inputs).unwrap());
+        });
+        println!(
+            "{src:32} jit {:7.2} ms  interpreter {:7.2} ms  ({:.1}x)",
+            t_jit * 1e3,
+            t_int * 1e3,
+            t_int / t_jit
+        );
+    }
+}

@@ -292,8 +292,10 @@ fn binary(b: &mut FunctionBuilder, op: BinaryOp, x: Value, y: Value) -> Option<V
     })
 }
 
-/// Smith's division exactly as `ops::complex::div`: all three branches are computed and
-/// the one the interpreter takes is selected.
+/// Smith's division exactly as `ops::complex::div`, without branches and with its two
+/// divisions: the branch the interpreter takes selects the operands of each operation
+/// (the same operations in the same order as there), so that both branches, and the
+/// division by zero, share the two `fdiv`s.
 fn smith_div(b: &mut FunctionBuilder, x: Value, y: Value) -> Value {
     let ((xr, xi), (yr, yi)) = (parts(b, x), parts(b, y));
     let ty = b.func.dfg.value_type(xr);
@@ -301,39 +303,37 @@ fn smith_div(b: &mut FunctionBuilder, x: Value, y: Value) -> Value {
     let zero = ops::float_const(b, ty, 0.0);
     let abr = b.ins().fabs(yr);
     let abi = b.ins().fabs(yi);
-    // |re| >= |im|, both non-zero: rat = im/re.
-    let rat = b.ins().fdiv(yi, yr);
-    let t = b.ins().fmul(yi, rat);
-    let den = b.ins().fadd(yr, t);
-    let scl = b.ins().fdiv(one, den);
-    let t = b.ins().fmul(xi, rat);
-    let n = b.ins().fadd(xr, t);
-    let a_re = b.ins().fmul(n, scl);
-    let t = b.ins().fmul(xr, rat);
-    let n = b.ins().fsub(xi, t);
-    let a_im = b.ins().fmul(n, scl);
-    // Division by zero.
-    let z_re = b.ins().fdiv(xr, abr);
-    let z_im = b.ins().fdiv(xi, abr);
-    // |re| < |im| (or a NaN part): rat = re/im.
-    let rat = b.ins().fdiv(yr, yi);
-    let t = b.ins().fmul(yr, rat);
-    let den = b.ins().fadd(yi, t);
-    let scl = b.ins().fdiv(one, den);
-    let t = b.ins().fmul(xr, rat);
-    let n = b.ins().fadd(t, xi);
-    let b_re = b.ins().fmul(n, scl);
-    let t = b.ins().fmul(xi, rat);
-    let n = b.ins().fsub(t, xr);
-    let b_im = b.ins().fmul(n, scl);
+    // `ge`: |re| >= |im| (false with a NaN part); `both0`: division by zero, where the
+    // interpreter divides the parts by |re|.
     let ge = b.ins().fcmp(FloatCC::GreaterThanOrEqual, abr, abi);
     let r0 = b.ins().fcmp(FloatCC::Equal, abr, zero);
     let i0 = b.ins().fcmp(FloatCC::Equal, abi, zero);
     let both0 = b.ins().band(r0, i0);
-    let re = b.ins().select(both0, z_re, a_re);
-    let im = b.ins().select(both0, z_im, a_im);
-    let re = b.ins().select(ge, re, b_re);
-    let im = b.ins().select(ge, im, b_im);
+    // The divisor's larger and smaller parts: rat = q / p, scl = 1 / (p + q·rat).
+    let p = b.ins().select(ge, yr, yi);
+    let q = b.ins().select(ge, yi, yr);
+    let n1 = b.ins().select(both0, xr, q);
+    let m1 = b.ins().select(both0, abr, p);
+    let rat = b.ins().fdiv(n1, m1);
+    let t = b.ins().fmul(q, rat);
+    let den = b.ins().fadd(p, t);
+    let n2 = b.ins().select(both0, xi, one);
+    let m2 = b.ins().select(both0, abr, den);
+    let scl = b.ins().fdiv(n2, m2);
+    let pr = b.ins().fmul(xr, rat);
+    let pi = b.ins().fmul(xi, rat);
+    // ge: (xr + xi·rat)·scl, (xi − xr·rat)·scl; else (xr·rat + xi)·scl, (xi·rat − xr)·scl.
+    let a1 = b.ins().select(ge, xr, pr);
+    let a2 = b.ins().select(ge, pi, xi);
+    let re_n = b.ins().fadd(a1, a2);
+    let s1 = b.ins().select(ge, xi, pi);
+    let s2 = b.ins().select(ge, pr, xr);
+    let im_n = b.ins().fsub(s1, s2);
+    let re = b.ins().fmul(re_n, scl);
+    let im = b.ins().fmul(im_n, scl);
+    // Division by zero: the two quotients themselves.
+    let re = b.ins().select(both0, rat, re);
+    let im = b.ins().select(both0, scl, im);
     pack(b, re, im)
 }
 
