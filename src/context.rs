@@ -83,22 +83,29 @@ fn total_points(ir: &vex_expr::ir::Program) -> usize {
         .fold(0usize, usize::saturating_add)
 }
 
-/// Runs `ir` on `backend`: the single place where backends are chosen. With `outputs`,
-/// writes into them and returns `None`.
+/// Runs `lowered` on `backend`: the single place where backends are chosen. With
+/// `outputs`, writes into them and returns `None`.
 fn execute(
     backend: Backend,
-    ir: &vex_expr::ir::Program,
+    lowered: &Lowered,
     inputs: &[ArrayRef<'_>],
     mut outputs: Option<&mut [Array]>,
 ) -> Result<Option<Vec<Array>>> {
+    let ir = &*lowered.ir;
     let backend = backend.resolve();
     let small = backend == Backend::Auto && total_points(ir) <= AUTO_INTERPRETER_POINTS;
     if backend != Backend::Interpreter && !small {
         match jit() {
             Ok(jit) => {
-                let result = match outputs.as_deref_mut() {
-                    Some(outs) => jit.run_into(ir, inputs, outs).map(|()| None),
-                    None => jit.run(ir, inputs).map(Some),
+                let result = match lowered.prepared(jit) {
+                    Ok(prepared) => match outputs.as_deref_mut() {
+                        Some(outs) => prepared.run_into(jit, inputs, outs).map(|()| None),
+                        None => prepared.run(jit, inputs).map(Some),
+                    },
+                    Err(PrepareError::Eval(e)) => return Err(e.clone()),
+                    Err(PrepareError::Unsupported(why)) => {
+                        Err(vex_jit::JitError::Unsupported(why.clone()))
+                    }
                 };
                 match result {
                     Ok(r) => return Ok(r),
@@ -210,6 +217,15 @@ impl Signature {
         Signature { entries }
     }
 
+    /// Whether `vars` has exactly this signature; allocates nothing.
+    fn matches(&self, vars: &Vars<'_>) -> bool {
+        self.entries.len() == vars.len()
+            && self.entries.iter().all(|(n, sig)| {
+                vars.get(n)
+                    .is_some_and(|v| vex_expr::operand_sig(v) == *sig)
+            })
+    }
+
     /// Builds a signature from `(name, dtype, ndim)` triples of array operands.
     pub fn arrays<'n>(
         items: impl IntoIterator<Item = (&'n str, vex_expr::DType, usize)>,
@@ -236,18 +252,60 @@ impl Signature {
 #[derive(Clone, Debug)]
 pub struct Program {
     source: Arc<str>,
-    signature: Signature,
+    signature: Arc<Signature>,
     checked: Arc<vex_expr::Checked>,
     backend: Backend,
     /// The IR lowered for the last operand shapes and scalar values seen: repeated calls
-    /// with the same shapes skip lowering and optimisation.
+    /// with the same shapes skip lowering and optimisation, and on the JIT its
+    /// validation, kernel lookup and argument set-up too (`vex_jit::Prepared`).
     lowered: Arc<Mutex<LastLowered>>,
 }
 
 /// What lowering depends on beyond the signature: array shapes and scalar values (in the
 /// signature's order).
 type LowerKey = Vec<KeyPart>;
-type LastLowered = Option<(LowerKey, Arc<vex_expr::ir::Program>)>;
+type LastLowered = Option<(LowerKey, Arc<Lowered>)>;
+
+/// A program lowered for some shapes and scalars, and its JIT preparation once made.
+#[derive(Debug)]
+struct Lowered {
+    ir: Arc<vex_expr::ir::Program>,
+    jit: OnceLock<Result<vex_jit::Prepared, PrepareError>>,
+}
+
+/// Why `vex_jit::Jit::prepare` failed, kept for every later call.
+#[derive(Debug)]
+enum PrepareError {
+    Eval(Error),
+    Unsupported(String),
+}
+
+impl Lowered {
+    fn prepared(&self, jit: &vex_jit::Jit) -> Result<&vex_jit::Prepared, &PrepareError> {
+        self.jit
+            .get_or_init(|| {
+                jit.prepare(self.ir.clone()).map_err(|e| match e {
+                    vex_jit::JitError::Eval(e) => PrepareError::Eval(e),
+                    vex_jit::JitError::Unsupported(why) => PrepareError::Unsupported(why),
+                })
+            })
+            .as_ref()
+    }
+}
+
+/// Whether `key` is the lowering key of `vars` (matching `signature`); allocates nothing.
+fn key_matches(key: &LowerKey, signature: &Signature, vars: &Vars<'_>) -> bool {
+    key.len() == signature.entries.len()
+        && key
+            .iter()
+            .zip(&signature.entries)
+            .all(|(part, (n, _))| match (part, vars.get(n)) {
+                (KeyPart::Shape(s), Some(Operand::Array(a))) => s.as_slice() == a.shape(),
+                // Scalars compare by value; NaN never matches and simply re-lowers.
+                (KeyPart::Scalar(s), Some(Operand::Scalar(v))) => s == v,
+                _ => false,
+            })
+}
 
 #[derive(Clone, Debug, PartialEq)]
 enum KeyPart {
@@ -263,9 +321,9 @@ impl Program {
 
     /// Runs the program and returns all its outputs.
     pub fn run(&self, vars: &Vars<'_>) -> Result<Vec<Array>> {
-        let ir = self.lower_cached(vars)?;
-        let inputs = self.inputs(&ir, vars)?;
-        execute(self.backend, &ir, &inputs, None)
+        let lowered = self.lower_cached(vars)?;
+        let inputs = self.inputs(&lowered.ir, vars)?;
+        execute(self.backend, &lowered, &inputs, None)
             .map(|outs| outs.expect("outputs are returned when none are given"))
             .map_err(|e| e.locate(&self.source))
     }
@@ -273,9 +331,9 @@ impl Program {
     /// Runs the program, writing its outputs into `outputs`, which must have the result
     /// dtypes and shapes (see [`Program::run`] for what they are).
     pub fn run_into(&self, vars: &Vars<'_>, outputs: &mut [Array]) -> Result<()> {
-        let ir = self.lower_cached(vars)?;
-        let inputs = self.inputs(&ir, vars)?;
-        execute(self.backend, &ir, &inputs, Some(outputs))
+        let lowered = self.lower_cached(vars)?;
+        let inputs = self.inputs(&lowered.ir, vars)?;
+        execute(self.backend, &lowered, &inputs, Some(outputs))
             .map(|_| ())
             .map_err(|e| e.locate(&self.source))
     }
@@ -299,22 +357,29 @@ impl Program {
 
     /// The optimised kernel IR this program runs for these operands, as text.
     pub fn explain(&self, vars: &Vars<'_>) -> Result<String> {
-        Ok(self.lower(vars)?.to_string())
+        Ok(self.lower_cached(vars)?.ir.to_string())
     }
 
     /// Lowers and optimises the program for the operands' shapes.
     pub fn lower(&self, vars: &Vars<'_>) -> Result<vex_expr::ir::Program> {
-        Ok((*self.lower_cached(vars)?).clone())
+        Ok((*self.lower_cached(vars)?.ir).clone())
     }
 
     /// [`Program::lower`], reusing the last result when shapes and scalars are unchanged.
-    fn lower_cached(&self, vars: &Vars<'_>) -> Result<Arc<vex_expr::ir::Program>> {
-        let sig = Signature::of(vars);
-        if sig != self.signature {
+    fn lower_cached(&self, vars: &Vars<'_>) -> Result<Arc<Lowered>> {
+        if !self.signature.matches(vars) {
             return Err(Error::new(
                 ErrorKind::Input,
                 "operands do not match the signature this program was compiled for",
             ));
+        }
+        {
+            let last = self.lowered.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((k, lowered)) = last.as_ref() {
+                if key_matches(k, &self.signature, vars) {
+                    return Ok(lowered.clone());
+                }
+            }
         }
         let key: LowerKey = self
             .signature
@@ -325,18 +390,12 @@ impl Program {
                 Operand::Scalar(v) => KeyPart::Scalar(*v),
             })
             .collect();
-        {
-            let last = self.lowered.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((k, ir)) = last.as_ref() {
-                // Scalars compare by value; NaN never matches and simply re-lowers.
-                if *k == key {
-                    return Ok(ir.clone());
-                }
-            }
-        }
-        let ir = Arc::new(self.lower_uncached(vars)?);
-        *self.lowered.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, ir.clone()));
-        Ok(ir)
+        let lowered = Arc::new(Lowered {
+            ir: Arc::new(self.lower_uncached(vars)?),
+            jit: OnceLock::new(),
+        });
+        *self.lowered.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, lowered.clone()));
+        Ok(lowered)
     }
 
     fn lower_uncached(&self, vars: &Vars<'_>) -> Result<vex_expr::ir::Program> {
@@ -386,10 +445,54 @@ pub struct Context {
 /// Compiled programs kept by a context, at most this many.
 const CACHE_CAPACITY: usize = 256;
 
+/// Programs by text (looked up without allocating), then by signature, each with the
+/// clock of its last use.
 #[derive(Debug, Default)]
 struct Cache {
-    map: HashMap<(Arc<str>, Signature), (Program, u64)>,
+    map: HashMap<Arc<str>, Vec<(Program, u64)>>,
+    len: usize,
     clock: u64,
+}
+
+impl Cache {
+    /// The cached program for `expr` whose signature satisfies `matches`, marked used.
+    fn find(&mut self, expr: &str, matches: impl Fn(&Signature) -> bool) -> Option<Program> {
+        self.clock += 1;
+        let now = self.clock;
+        let (prog, used) = self
+            .map
+            .get_mut(expr)?
+            .iter_mut()
+            .find(|(p, _)| matches(&p.signature))?;
+        *used = now;
+        Some(prog.clone())
+    }
+
+    /// Adds `program`, evicting the least recently used one when full.
+    fn insert(&mut self, program: Program) {
+        if self.len >= CACHE_CAPACITY {
+            let oldest = self
+                .map
+                .iter()
+                .flat_map(|(k, v)| v.iter().enumerate().map(move |(i, (_, t))| (*t, k, i)))
+                .min_by_key(|(t, _, _)| *t)
+                .map(|(_, k, i)| (k.clone(), i));
+            if let Some((k, i)) = oldest {
+                let list = self.map.get_mut(&k).expect("found above");
+                list.swap_remove(i);
+                if list.is_empty() {
+                    self.map.remove(&k);
+                }
+                self.len -= 1;
+            }
+        }
+        let now = self.clock;
+        self.map
+            .entry(program.source.clone())
+            .or_default()
+            .push((program, now));
+        self.len += 1;
+    }
 }
 
 impl Default for Context {
@@ -419,41 +522,30 @@ impl Context {
 
     /// Parses and type-checks `expr` for operands with `signature`; cached.
     pub fn compile(&self, expr: &str, signature: &Signature) -> Result<Program> {
-        let key: (Arc<str>, Signature) = (Arc::from(expr), signature.clone());
-        {
-            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-            cache.clock += 1;
-            let now = cache.clock;
-            if let Some((prog, used)) = cache.map.get_mut(&key) {
-                *used = now;
-                return Ok(prog.clone());
-            }
+        let found = self.cache().find(expr, |s| s == signature);
+        match found {
+            Some(program) => Ok(program),
+            None => self.compile_uncached(expr, signature),
         }
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn compile_uncached(&self, expr: &str, signature: &Signature) -> Result<Program> {
         let ast = vex_expr::parse(expr).map_err(|e| e.locate(expr))?;
         let checked = vex_expr::check(&ast, &signature.entries)
             .map_err(|e| e.locate(expr))?
             .with_source(expr);
         let program = Program {
-            source: key.0.clone(),
-            signature: signature.clone(),
+            source: Arc::from(expr),
+            signature: Arc::new(signature.clone()),
             checked: Arc::new(checked),
             backend: self.backend,
             lowered: Arc::default(),
         };
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.map.len() >= CACHE_CAPACITY {
-            // Evict the least recently used program.
-            if let Some(old) = cache
-                .map
-                .iter()
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(k, _)| k.clone())
-            {
-                cache.map.remove(&old);
-            }
-        }
-        let now = cache.clock;
-        cache.map.insert(key, (program.clone(), now));
+        self.cache().insert(program.clone());
         Ok(program)
     }
 
@@ -474,16 +566,16 @@ impl Context {
 
     /// Compiles (or finds in the cache) and runs a program, returning every output.
     pub fn evaluate_many(&self, expr: &str, vars: &Vars<'_>) -> Result<Vec<Array>> {
-        self.compile(expr, &Signature::of(vars))?.run(vars)
+        let found = self.cache().find(expr, |s| s.matches(vars));
+        match found {
+            Some(program) => program.run(vars),
+            None => self.compile_uncached(expr, &Signature::of(vars))?.run(vars),
+        }
     }
 
     /// Number of compiled programs in the cache.
     pub fn cached(&self) -> usize {
-        self.cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .map
-            .len()
+        self.cache().len
     }
 }
 
@@ -514,6 +606,88 @@ mod tests {
         assert_eq!(run(&b, 2.0), vec![2.0, 4.0, 6.0]);
         assert_eq!(run(&b, 3.0), vec![3.0, 6.0, 9.0]);
         assert_eq!(run(&a, 3.0), vec![3.0, 6.0]);
+    }
+
+    /// Runs `expr` on the JIT context and the interpreter and asserts equal results (or
+    /// equal error kinds).
+    fn same_on_both(jit: &Context, expr: &str, vars: &Vars<'_>) {
+        let interp = Context::with_backend(Backend::Interpreter);
+        let want = interp.evaluate_many(expr, vars);
+        for _ in 0..3 {
+            let got = jit.evaluate_many(expr, vars);
+            match (&want, got) {
+                (Ok(w), Ok(g)) => assert_eq!(w, &g, "{expr}"),
+                (Err(w), Err(g)) => assert_eq!(w.kind, g.kind, "{expr}"),
+                (w, g) => panic!("{expr}: interpreter {w:?}, JIT {g:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_jit_calls_follow_strides_shapes_and_values() {
+        if jit().is_err() {
+            return;
+        }
+        let a = ndarray::Array2::from_shape_fn((4, 6), |(i, j)| (i * 6 + j) as f64);
+        let b = a.mapv(|x| x * 0.5 - 3.0);
+        let exprs = [
+            "a + b*c",
+            "(a - b)*c + a/(b + 100)",
+            "(a + 1)[1:, ::2].T * c",
+        ];
+        for expr in exprs {
+            // One context: its program keeps its lowering and JIT replay between calls.
+            let jit = Context::with_backend(Backend::Jit);
+            // Same shapes, then other strides (a replay must not be reused), then others.
+            for (x, y) in [
+                (a.view(), b.view()),
+                (a.view(), b.view()),
+                (a.slice(ndarray::s![..;-1, ..]), b.view()),
+                (
+                    a.slice(ndarray::s![.., ..;-1]),
+                    b.slice(ndarray::s![..;-1, ..]),
+                ),
+                (a.view(), b.view()),
+            ] {
+                let c = x.t().t().to_owned();
+                let vars = Vars::new().with("a", x).with("b", y).with("c", &c);
+                same_on_both(&jit, expr, &vars);
+            }
+            let small = array![[1.0, 2.0], [3.0, 4.0]];
+            let vars = Vars::new()
+                .with("a", &small)
+                .with("b", &small)
+                .with("c", &small);
+            same_on_both(&jit, expr, &vars);
+        }
+    }
+
+    #[test]
+    fn a_replayed_jit_kernel_still_reports_negative_powers() {
+        if jit().is_err() {
+            return;
+        }
+        let a = array![2i64, 3, 4];
+        let ok = array![1i64, 2, 3];
+        let bad = array![1i64, -1, 3];
+        let ctx = Context::with_backend(Backend::Jit);
+        let prog = ctx
+            .compile(
+                "a ** b",
+                &Signature::of(&Vars::new().with("a", &a).with("b", &ok)),
+            )
+            .unwrap();
+        for _ in 0..2 {
+            let out = prog.run(&Vars::new().with("a", &a).with("b", &ok)).unwrap();
+            assert_eq!(
+                out[0].as_array::<i64>().unwrap(),
+                &array![2i64, 9, 64].into_dyn()
+            );
+        }
+        let err = prog
+            .run(&Vars::new().with("a", &a).with("b", &bad))
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::NegativePower);
     }
 
     #[test]

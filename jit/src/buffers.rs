@@ -34,6 +34,16 @@ pub(crate) fn view_raw(a: &ArrayRef<'_>) -> (*const u8, Vec<isize>) {
     each!(a, ArrayRef, v => (v.as_ptr().cast::<u8>(), v.strides().to_vec()))
 }
 
+/// [`view_raw`] without copying the strides.
+pub(crate) fn view_parts<'a>(a: &'a ArrayRef<'_>) -> (*const u8, &'a [isize]) {
+    each!(a, ArrayRef, v => (v.as_ptr().cast::<u8>(), v.strides()))
+}
+
+/// The first element's address of an array.
+pub(crate) fn array_ptr(a: &Array) -> *const u8 {
+    each!(a, Array, v => v.as_ptr().cast::<u8>())
+}
+
 /// The first element's address and the strides (in elements) of an array.
 pub(crate) fn array_raw(a: &Array) -> (*const u8, Vec<isize>) {
     each!(a, Array, v => (v.as_ptr().cast::<u8>(), v.strides().to_vec()))

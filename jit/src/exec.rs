@@ -20,8 +20,10 @@ use crate::layout::{
     access_kinds, coalesce, inner_class, AccessKind, ArgLayout, KernelKey, Layout, RtAccess,
     W_EXTENTS, W_HI, W_LO, W_STATUS,
 };
+use crate::prepared::{BaseOf, Call, KernelPlan};
 use crate::reduce::Acc;
-use crate::{Jit, JitError};
+use crate::{Compiled, Jit, JitError};
+use std::sync::Arc;
 use vex_expr::validate::{invalid, view as check_view};
 
 /// Kernels with fewer points run on the calling thread.
@@ -66,7 +68,7 @@ impl Target {
     }
 }
 
-fn negative_power() -> Error {
+pub(crate) fn negative_power() -> Error {
     Error::new(
         ErrorKind::NegativePower,
         "integers to negative integer powers are not allowed",
@@ -74,7 +76,8 @@ fn negative_power() -> Error {
 }
 
 /// Runs every kernel of a validated program; `last_use` as from `validate::program`,
-/// `keys` the kernels' `layout::kernel_key`s.
+/// `keys` the kernels' `layout::kernel_key`s. With `plans`, pushes each kernel's
+/// [`KernelPlan`] (`None` where the kernel cannot be replayed) for `prepared`.
 pub(crate) fn execute(
     jit: &Jit,
     program: &Program,
@@ -82,12 +85,16 @@ pub(crate) fn execute(
     slots: &mut [Slot<'_>],
     last_use: &[Option<usize>],
     keys: &[KernelKey],
+    mut plans: Option<&mut Vec<Option<KernelPlan>>>,
 ) -> Result<(), JitError> {
     for (k, kernel) in program.kernels.iter().enumerate() {
         let key = keys
             .get(k)
             .ok_or_else(|| invalid(format!("no cache key for kernel {k}")))?;
-        run_kernel(jit, program, kernel, key, inputs, slots)?;
+        let plan = run_kernel(jit, program, kernel, key, inputs, slots, plans.is_some())?;
+        if let Some(plans) = plans.as_deref_mut() {
+            plans.push(plan);
+        }
         for (b, &last) in last_use.iter().enumerate() {
             if last == Some(k) && !program.outputs.contains(&b) {
                 slots[b] = Slot::Empty;
@@ -140,7 +147,8 @@ fn run_kernel(
     key: &KernelKey,
     inputs: &[ArrayRef],
     slots: &mut [Slot<'_>],
-) -> Result<(), JitError> {
+    record: bool,
+) -> Result<Option<KernelPlan>, JitError> {
     let shape = &kernel.shape;
     let total = checked_len(shape).ok_or_else(|| {
         Error::new(
@@ -178,6 +186,11 @@ fn run_kernel(
             .unwrap_or(std::ptr::null_mut())
     };
 
+    // A replayable kernel runs as one chunk, writes only fresh buffers and reduces nothing.
+    let mut record =
+        record && total < PAR_MIN && targets.iter().all(|(_, t)| matches!(t, Target::Fresh(_)));
+    let mut bases_of: Vec<BaseOf> = Vec::new();
+
     // Accumulators of reduced stores, in store order.
     let mut accs: Vec<(usize, Acc, usize)> = Vec::new();
     let mut rt: Vec<RtAccess> = Vec::with_capacity(kinds.len());
@@ -197,7 +210,10 @@ fn run_kernel(
                         let a = inputs.get(n).ok_or_else(|| invalid("missing input"))?;
                         check_view(node, view, a.shape(), shape)?;
                         let (ptr, st) = view_raw(a);
-                        array_access(view, ptr, &st, shape.len(), unit)
+                        let access = array_access(view, ptr, &st, shape.len(), unit);
+                        let offset = access.bases[0].wrapping_sub(ptr as i64);
+                        bases_of.push(BaseOf::Input { n, offset });
+                        access
                     }
                     Source::Buffer(b) => {
                         if stored.contains(&b) {
@@ -212,11 +228,15 @@ fn run_kernel(
                             .ok_or_else(|| invalid(format!("buffer {b} is not available")))?;
                         check_view(node, view, a.shape(), shape)?;
                         let (ptr, st) = array_raw(a);
-                        array_access(view, ptr, &st, shape.len(), unit)
+                        let access = array_access(view, ptr, &st, shape.len(), unit);
+                        let offset = access.bases[0].wrapping_sub(ptr as i64);
+                        bases_of.push(BaseOf::Buffer { b, offset });
+                        access
                     }
                     Source::Arange { len, .. } | Source::Linspace { num: len, .. } => {
                         check_view(node, view, &[len], shape)?;
                         let (base, st) = compose(view, &[1], shape.len());
+                        bases_of.push(BaseOf::Fixed);
                         RtAccess {
                             bases: [base as i64, 0],
                             strides: st,
@@ -226,6 +246,7 @@ fn run_kernel(
             }
             AccessKind::Store { .. } => {
                 let b = stored[a - nloads];
+                bases_of.push(BaseOf::Store(b));
                 RtAccess {
                     bases: [target_ptr(b) as i64, 0],
                     strides: scale(&c_strides(shape, |_| true), unit),
@@ -248,6 +269,7 @@ fn run_kernel(
                 else {
                     return Err(Error::new(ErrorKind::TooLarge, "reduction too large").into());
                 };
+                record = false;
                 let mut a = Acc::new(acc, dtype, len)?;
                 let bases = a.ptrs();
                 accs.push((store, a, count));
@@ -260,9 +282,19 @@ fn run_kernel(
         rt.push(access);
     }
 
-    if total > 0 {
-        launch(jit, kernel, key, &kinds, &rt, &mut accs)?;
-    }
+    let launched = if total > 0 {
+        launch(jit, kernel, key, &kinds, &rt, &mut accs, record)?
+    } else {
+        None
+    };
+    let plan = record.then(|| KernelPlan {
+        call: launched.map(|l| Call {
+            compiled: l.compiled,
+            block: l.block,
+            bases: l.access_words.iter().copied().zip(bases_of).collect(),
+        }),
+        stores: targets.iter().map(|(b, _)| *b).collect(),
+    });
 
     for (store, acc, count) in &mut accs {
         let s = &kernel.stores[*store];
@@ -279,7 +311,7 @@ fn run_kernel(
             slots[b] = Slot::Owned(unsafe { f.into_array()? });
         }
     }
-    Ok(())
+    Ok(plan)
 }
 
 fn array_access(view: &View, ptr: *const u8, st: &[isize], ndim: usize, unit: usize) -> RtAccess {
@@ -291,7 +323,16 @@ fn array_access(view: &View, ptr: *const u8, st: &[isize], ndim: usize, unit: us
     }
 }
 
-/// Compiles (or finds) the kernel for this layout and runs it over all points.
+/// A kernel run as one chunk, as `prepared` replays it: its code, its argument block and
+/// the word of each access's first base in it.
+struct Launched {
+    compiled: Arc<Compiled>,
+    block: Vec<i64>,
+    access_words: Vec<usize>,
+}
+
+/// Compiles (or finds) the kernel for this layout and runs it over all points; with
+/// `record`, returns what replaying it takes if it ran as one chunk.
 fn launch(
     jit: &Jit,
     kernel: &Kernel,
@@ -299,7 +340,8 @@ fn launch(
     kinds: &[AccessKind],
     rt: &[RtAccess],
     accs: &mut [(usize, Acc, usize)],
-) -> Result<(), JitError> {
+    record: bool,
+) -> Result<Option<Launched>, JitError> {
     let co = coalesce(&kernel.shape, rt);
     let ndim = co.dims.len();
     let last = ndim - 1;
@@ -413,7 +455,11 @@ fn launch(
         Some(pool) => pool.install(|| blocks.par_iter().for_each(call)),
         None => blocks.iter().for_each(call),
     }
-    drop(compiled);
+    let launched = (record && blocks.len() == 1 && !use_partials).then(|| Launched {
+        compiled,
+        block: blocks.swap_remove(0),
+        access_words: args_layout.access_words,
+    });
 
     if status.load(Ordering::Relaxed) == STATUS_NEGATIVE_POWER {
         return Err(negative_power().into());
@@ -427,7 +473,7 @@ fn launch(
             }
         }
     }
-    Ok(())
+    Ok(launched)
 }
 
 /// Argument blocks running row `i` of axis 0, columns `c0..c1` of axis 1, for every row

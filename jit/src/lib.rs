@@ -36,6 +36,7 @@ mod exec;
 mod helpers;
 mod helpers_complex;
 mod layout;
+mod prepared;
 mod reduce;
 
 use std::collections::HashMap;
@@ -50,6 +51,7 @@ use vex_expr::{Array, ArrayRef, Error};
 
 use crate::exec::Slot;
 use crate::layout::{KernelKey, Layout};
+pub use crate::prepared::Prepared;
 
 /// Why the JIT did not produce a result.
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +144,14 @@ impl Jit {
         set(&mut flags, "opt_level", "speed")?;
         set(&mut flags, "is_pic", "false")?;
         set(&mut flags, "use_colocated_libcalls", "false")?;
+        // Cranelift verifies every function it compiles by default: a fifth of the compile
+        // time of a kernel with inline vector math. Debug builds (the test suite) keep it.
+        let verify = if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        };
+        set(&mut flags, "enable_verifier", verify)?;
         let isa = cranelift_native::builder()
             .map_err(|e| JitError::Unsupported(format!("host not supported: {e}")))?
             .finish(settings::Flags::new(flags))
@@ -201,24 +211,13 @@ impl Jit {
         validate::inputs(program, inputs)?;
         let keys = self.check_supported(program)?;
         let mut slots: Vec<Slot<'_>> = program.buffers.iter().map(|_| Slot::Empty).collect();
-        exec::execute(self, program, inputs, &mut slots, &last_use, &keys)?;
-        let mut outputs: Vec<Array> = Vec::with_capacity(program.outputs.len());
-        for (j, &b) in program.outputs.iter().enumerate() {
-            let out = match program.outputs[..j].iter().position(|&x| x == b) {
-                Some(first) => outputs[first].clone(),
-                None => match std::mem::replace(&mut slots[b], Slot::Empty) {
-                    Slot::Owned(a) => a,
-                    _ => {
-                        return Err(validate::invalid(format!(
-                            "output buffer {b} was never written"
-                        ))
-                        .into())
-                    }
-                },
-            };
-            outputs.push(out);
-        }
-        Ok(outputs)
+        exec::execute(self, program, inputs, &mut slots, &last_use, &keys, None)?;
+        prepared::collect_outputs(program, |b| {
+            match std::mem::replace(&mut slots[b], Slot::Empty) {
+                Slot::Owned(a) => Some(a),
+                _ => None,
+            }
+        })
     }
 
     /// Runs `program`, writing its outputs into caller-provided arrays of the right dtype
@@ -231,9 +230,22 @@ impl Jit {
         outputs: &mut [Array],
     ) -> Result<(), JitError> {
         let last_use = validate::program(program)?;
+        let keys = self.check_supported(program)?;
+        self.run_into_checked(program, inputs, outputs, &last_use, &keys)
+    }
+
+    /// [`Jit::run_into`] once the program is validated (`last_use`) and its kernels are
+    /// known to compile (`keys`).
+    fn run_into_checked(
+        &self,
+        program: &Program,
+        inputs: &[ArrayRef],
+        outputs: &mut [Array],
+        last_use: &[Option<usize>],
+        keys: &[KernelKey],
+    ) -> Result<(), JitError> {
         validate::inputs(program, inputs)?;
         validate::outputs(program, outputs)?;
-        let keys = self.check_supported(program)?;
         let mut copies = Vec::new();
         let mut owned = Vec::new();
         {
@@ -249,7 +261,7 @@ impl Jit {
                     copies.push(j);
                 }
             }
-            exec::execute(self, program, inputs, &mut slots, &last_use, &keys)?;
+            exec::execute(self, program, inputs, &mut slots, last_use, keys, None)?;
             for (b, slot) in slots.into_iter().enumerate() {
                 if let Slot::Owned(a) = slot {
                     owned.push((b, a));
