@@ -370,3 +370,63 @@ fn speed_against_the_interpreter() {
         );
     }
 }
+
+#[test]
+fn large_reductions_do_not_depend_on_the_thread_count() {
+    let n = 300_000;
+    let z: Vec<C128> = (0..n)
+        .map(|i| {
+            C128::new(
+                (i % 1013) as f64 * 0.37 - 150.0,
+                (i % 29) as f64 * 1e-3 - 0.01,
+            )
+        })
+        .collect();
+    for make in [c128_array, c64_array] {
+        let a = make(z.clone(), &[n / 100, 100]);
+        let vars = [("a", Operand::from(&a))];
+        for src in [
+            "sum(a)",
+            "mean(a, axis=0)",
+            "sum(a, axis=1)",
+            "max(a)",
+            "min(a, axis=0)",
+            "prod(a * 0 + 1j, axis=0)",
+        ] {
+            let p = compile(src, &vars).unwrap();
+            let inputs = inputs_for(&p, &vars);
+            let want = interp::run(&p, &inputs).unwrap();
+            let mut first: Option<Vec<Array>> = None;
+            for threads in [1, 2, 5] {
+                let jit = jit();
+                jit.set_threads(threads);
+                let got = jit.run(&p, &inputs).unwrap();
+                match &first {
+                    None => first = Some(got),
+                    Some(f) => assert_exact(&got[0], &f[0], &format!("{src}: {threads} threads")),
+                }
+            }
+            // Sums and products along the parallel axis fold per chunk, then merge the
+            // chunks: another order than the interpreter's, so within a few roundings of
+            // it (and a zero's sign may differ); min and max exactly.
+            let got = first.unwrap();
+            if !(src.starts_with("max") || src.starts_with("min")) {
+                let close = |g: f64, w: f64| (g - w).abs() <= 1e-6 * w.abs().max(1.0);
+                match (&got[0], &want[0]) {
+                    (Array::C128(g), Array::C128(w)) => assert!(g
+                        .iter()
+                        .zip(w.iter())
+                        .all(|(g, w)| close(g.re, w.re) && close(g.im, w.im))),
+                    (Array::C64(g), Array::C64(w)) => assert!(g
+                        .iter()
+                        .zip(w.iter())
+                        .all(|(g, w)| close(g.re.into(), w.re.into())
+                            && close(g.im.into(), w.im.into()))),
+                    _ => panic!("{src}: dtype"),
+                }
+            } else {
+                assert_exact(&got[0], &want[0], src);
+            }
+        }
+    }
+}
