@@ -176,6 +176,21 @@ pub trait Builder {
         let y = self.mul(x, f1);
         self.mul(y, f2)
     }
+    /// Values that `slow` computes, needed only in the lanes where `m` is set: a rare,
+    /// costly case (e.g. the huge-argument reduction of the trigonometric functions).
+    /// Where no lane of `m` is set, a backend that can branch skips `slow` and returns
+    /// `skip` (one value per value `slow` returns) instead, so callers must use the
+    /// result only in `m`'s lanes (typically through [`Builder::select`]). The default
+    /// always runs `slow`, which is what [`Scalar`] and any backend without branches do.
+    fn when_any(
+        &mut self,
+        m: Self::M,
+        skip: &[Self::F],
+        slow: impl FnOnce(&mut Self) -> Vec<Self::F>,
+    ) -> Vec<Self::F> {
+        let _ = (m, skip);
+        slow(self)
+    }
     /// `2^k` for an integer `-1022 <= k <= 1023`.
     fn pow2i(&mut self, k: Self::I) -> Self::F {
         let bias = self.splat_i(1023);

@@ -14,7 +14,8 @@
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, ConstantData, Endianness, InstBuilder, MemFlagsData, Opcode, Type, Value, ValueDef,
+    types, BlockArg, ConstantData, Endianness, InstBuilder, MemFlagsData, Opcode, Type, Value,
+    ValueDef,
 };
 use cranelift_frontend::FunctionBuilder;
 use vex_expr::ir::{BinaryOp, Func, Op};
@@ -363,6 +364,42 @@ impl Builder for Clif<'_, '_> {
         let s = self.to_bits(s);
         let m = self.splat_i(ROUND_MAGIC.to_bits() as i64);
         self.isub(s, m)
+    }
+    fn when_any(
+        &mut self,
+        m: Value,
+        skip: &[Value],
+        slow: impl FnOnce(&mut Self) -> Vec<Value>,
+    ) -> Vec<Value> {
+        // if any lane of m { slow } else { skip }, joined by block parameters; the slow
+        // block is laid out cold, away from the common path.
+        let any = if self.vector {
+            self.b.ins().vany_true(m)
+        } else {
+            m
+        };
+        let slow_block = self.b.create_block();
+        let merge = self.b.create_block();
+        for &v in skip {
+            let ty = self.b.func.dfg.value_type(v);
+            self.b.append_block_param(merge, ty);
+        }
+        self.b.set_cold_block(slow_block);
+        let skip_args: Vec<BlockArg> = skip.iter().map(|&v| BlockArg::Value(v)).collect();
+        self.b.ins().brif(any, slow_block, &[], merge, &skip_args);
+        self.b.switch_to_block(slow_block);
+        self.b.seal_block(slow_block);
+        let vals = slow(self);
+        assert_eq!(
+            vals.len(),
+            skip.len(),
+            "when_any: one skip value per result"
+        );
+        let args: Vec<BlockArg> = vals.iter().map(|&v| BlockArg::Value(v)).collect();
+        self.b.ins().jump(merge, &args);
+        self.b.switch_to_block(merge);
+        self.b.seal_block(merge);
+        self.b.block_params(merge).to_vec()
     }
     fn lookup(&mut self, table: &'static [f64], index: Value) -> Value {
         let base = self

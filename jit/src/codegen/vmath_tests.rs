@@ -551,3 +551,50 @@ fn uncovered_functions_and_types_are_declined() {
     assert!(!covers(&Op::Call(Func::Sqrt, vec![0]), DType::I64));
     assert!(covers(&Op::Call(Func::Sqrt, vec![0]), DType::F32));
 }
+
+case!(WhenAny, 1, 0, |b, f, i| {
+    let x = f[0];
+    let zero = b.splat(0.0);
+    let m = b.lt(x, zero);
+    let seven = b.splat(7.0);
+    let r = b.when_any(m, &[seven, seven], |b| {
+        let n = b.neg(x);
+        let t = b.mul_c(x, 3.0);
+        vec![n, t]
+    });
+    let s = b.add(r[0], r[1]);
+    Out::F(b.select(m, s, x))
+});
+
+#[test]
+fn when_any_computes_the_masked_lanes() {
+    check::<WhenAny>(FLOATS, &[]);
+}
+
+#[test]
+fn when_any_skips_the_slow_values_where_no_lane_needs_them() {
+    for vector in [false, true] {
+        let ty = if vector { types::F64X2 } else { types::F64 };
+        let (_m, func) = compile(|b, args| {
+            let x = arg(b, args, ty, 0);
+            let mut c = Clif::new(b, vector);
+            let zero = c.splat(0.0);
+            let m = c.lt(x, zero);
+            let seven = c.splat(7.0);
+            c.when_any(m, &[seven], |c| vec![c.neg(x)])[0]
+        });
+        let lanes = if vector { 2 } else { 1 };
+        let run = |xs: [f64; 2]| {
+            let buf = xs.map(f64::to_bits);
+            let mut out = [0u64; 2];
+            // SAFETY: one argument and one result of at most two lanes.
+            unsafe { func(buf.as_ptr(), out.as_mut_ptr()) };
+            out.map(f64::from_bits)
+        };
+        assert_eq!(run([1.0, 2.0])[..lanes], [7.0, 7.0][..lanes]);
+        assert_eq!(run([-1.0, 2.0])[..lanes], [1.0, -2.0][..lanes]);
+        if vector {
+            assert_eq!(run([1.0, -2.0]), [-1.0, 2.0]);
+        }
+    }
+}
