@@ -18,9 +18,10 @@ pub enum Backend {
     /// yet (complex numbers) fail with an error naming what is missing.
     Jit,
     /// The JIT where the host supports it and the program compiles, the interpreter
-    /// otherwise, and for small programs (up to 256 points in all), where its lower
-    /// fixed cost per call wins. The environment variable `VEX_BACKEND=interp|jit`
-    /// overrides the choice.
+    /// otherwise and for programs without a single point (nothing worth compiling). A
+    /// repeated call of a cached program costs less on the JIT than on the interpreter
+    /// from the smallest arrays on (measured by `examples/overhead.rs`). The environment
+    /// variable `VEX_BACKEND=interp|jit` overrides the choice.
     #[default]
     Auto,
 }
@@ -70,11 +71,13 @@ pub fn threads() -> usize {
     jit().map(|j| j.threads()).unwrap_or(1)
 }
 
-/// Up to this many points in all (summed over kernels), `Auto` runs the interpreter: its
-/// fixed cost per call is lower than the JIT's, which only wins on longer loops
-/// (`examples/overhead.rs` measured them even at about 256 points of `a + b*c`, 1.7 µs a
-/// call, with the JIT ahead from there on).
-const AUTO_INTERPRETER_POINTS: usize = 256;
+/// Up to this many points in all (summed over kernels), `Auto` runs the interpreter. Since
+/// the JIT replays prepared kernels (`vex_jit::Prepared`), its cost per repeated call is
+/// below the interpreter's at every size `examples/overhead.rs` measures: at 16 points,
+/// `a + b*c` takes 0.41 µs on the JIT and 1.1 µs on the interpreter, a 4-input program
+/// 0.48 and 1.6 µs, and a reduction (not replayed) 1.3 µs on either; from 256 points on
+/// the JIT is ahead on all three. So only programs without points stay on the interpreter.
+const AUTO_INTERPRETER_POINTS: usize = 0;
 
 fn total_points(ir: &vex_expr::ir::Program) -> usize {
     ir.kernels

@@ -190,7 +190,7 @@ proptest! {
                 // Inline math differs from libm by ULPs: compared loosely, and not at all
                 // where a discontinuous operation may turn ULPs into whole units (only
                 // the outputs' number, dtypes and shapes then).
-                (Ok(want), Ok(got)) if backend == vex::Backend::Jit && uses_inline_math(&src) => {
+                (Ok(want), Ok(got)) if uses_inline_math(&src) => {
                     if DISCONTINUOUS.iter().any(|d| src.contains(d)) {
                         prop_assert!(
                             want.len() == got.len()
