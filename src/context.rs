@@ -71,13 +71,15 @@ pub fn threads() -> usize {
     jit().map(|j| j.threads()).unwrap_or(1)
 }
 
-/// Up to this many points in all (summed over kernels), `Auto` runs the interpreter. Since
-/// the JIT replays prepared kernels (`vex_jit::Prepared`), its cost per repeated call is
-/// below the interpreter's at every size `examples/overhead.rs` measures: at 16 points,
-/// `a + b*c` takes 0.41 µs on the JIT and 1.1 µs on the interpreter, a 4-input program
-/// 0.48 and 1.6 µs, and a reduction (not replayed) 1.3 µs on either; from 256 points on
-/// the JIT is ahead on all three. So only programs without points stay on the interpreter.
-const AUTO_INTERPRETER_POINTS: usize = 0;
+/// Whether `Auto` runs `ir` on the interpreter although the JIT could: only where it has
+/// no point at all (nothing worth compiling). Since the JIT replays prepared kernels
+/// (`vex_jit::Prepared`), its cost per repeated call is below the interpreter's at every
+/// size `examples/overhead.rs` measures: at 16 points, `a + b*c` takes 0.43 µs on the JIT
+/// and 1.1 µs on the interpreter, a 4-input program 0.5 and 1.8 µs, `sum(a*b)` 0.41 and
+/// 1.3 µs. (Before, `Auto` kept programs of up to 256 points on the interpreter.)
+fn auto_prefers_interpreter(ir: &vex_expr::ir::Program) -> bool {
+    total_points(ir) == 0
+}
 
 fn total_points(ir: &vex_expr::ir::Program) -> usize {
     ir.kernels
@@ -96,7 +98,7 @@ fn execute(
 ) -> Result<Option<Vec<Array>>> {
     let ir = &*lowered.ir;
     let backend = backend.resolve();
-    let small = backend == Backend::Auto && total_points(ir) <= AUTO_INTERPRETER_POINTS;
+    let small = backend == Backend::Auto && auto_prefers_interpreter(ir);
     if backend != Backend::Interpreter && !small {
         match jit() {
             Ok(jit) => {
@@ -637,6 +639,9 @@ mod tests {
             "a + b*c",
             "(a - b)*c + a/(b + 100)",
             "(a + 1)[1:, ::2].T * c",
+            "sum(a * b, axis=0) * 2",
+            "mean(a - b) + max(a + c, axis=1)[0]",
+            "any(a > b, axis=1), prod(c[:, :2] + 1, axis=1)",
         ];
         for expr in exprs {
             // One context: its program keeps its lowering and JIT replay between calls.

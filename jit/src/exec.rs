@@ -20,7 +20,7 @@ use crate::layout::{
     access_kinds, coalesce, inner_class, AccessKind, ArgLayout, KernelKey, Layout, RtAccess,
     W_EXTENTS, W_HI, W_LO, W_STATUS,
 };
-use crate::prepared::{BaseOf, Call, KernelPlan};
+use crate::prepared::{AccPlan, BaseOf, Call, KernelPlan};
 use crate::reduce::Acc;
 use crate::{Compiled, Jit, JitError};
 use std::sync::Arc;
@@ -186,10 +186,11 @@ fn run_kernel(
             .unwrap_or(std::ptr::null_mut())
     };
 
-    // A replayable kernel runs as one chunk, writes only fresh buffers and reduces nothing.
-    let mut record =
+    // A replayable kernel runs as one chunk and writes only fresh buffers.
+    let record =
         record && total < PAR_MIN && targets.iter().all(|(_, t)| matches!(t, Target::Fresh(_)));
     let mut bases_of: Vec<BaseOf> = Vec::new();
+    let mut acc_plans: Vec<AccPlan> = Vec::new();
 
     // Accumulators of reduced stores, in store order.
     let mut accs: Vec<(usize, Acc, usize)> = Vec::new();
@@ -269,7 +270,14 @@ fn run_kernel(
                 else {
                     return Err(Error::new(ErrorKind::TooLarge, "reduction too large").into());
                 };
-                record = false;
+                bases_of.push(BaseOf::Acc(accs.len()));
+                acc_plans.push(AccPlan {
+                    store,
+                    acc,
+                    dtype,
+                    len,
+                    count,
+                });
                 let mut a = Acc::new(acc, dtype, len)?;
                 let bases = a.ptrs();
                 accs.push((store, a, count));
@@ -294,6 +302,7 @@ fn run_kernel(
             bases: l.access_words.iter().copied().zip(bases_of).collect(),
         }),
         stores: targets.iter().map(|(b, _)| *b).collect(),
+        accs: acc_plans,
     });
 
     for (store, acc, count) in &mut accs {

@@ -16,12 +16,13 @@ use std::sync::{Arc, Mutex};
 
 use vex_expr::ir::Program;
 use vex_expr::validate;
-use vex_expr::{Array, ArrayRef};
+use vex_expr::{Array, ArrayRef, DType};
 
 use crate::buffers::{array_ptr, view_parts, Fresh};
 use crate::codegen::STATUS_NEGATIVE_POWER;
 use crate::exec::{self, negative_power, Slot};
-use crate::layout::{KernelKey, W_STATUS};
+use crate::layout::{AccKind, KernelKey, W_STATUS};
+use crate::reduce::Acc;
 use crate::{Compiled, Jit, JitError};
 
 /// Where a base word of a replayed argument block points, given this call's arrays.
@@ -34,8 +35,24 @@ pub(crate) enum BaseOf {
     Buffer { b: usize, offset: i64 },
     /// The first element of the fresh array for buffer `b`, stored by this kernel.
     Store(usize),
+    /// The accumulator(s) of the kernel's `i`-th reduced store (see [`AccPlan`]).
+    Acc(usize),
     /// Not an address (index sources): the recorded word stands.
     Fixed,
+}
+
+/// A reduced store's accumulators: allocated at the identity for each call, folded into
+/// by the kernel, then finished into the store's buffer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AccPlan {
+    /// The store, of the kernel's stores.
+    pub store: usize,
+    pub acc: AccKind,
+    /// The dtype of the reduced node.
+    pub dtype: DType,
+    /// Outputs (accumulators) and points folded into each.
+    pub len: usize,
+    pub count: usize,
 }
 
 /// One recorded call of a kernel's code.
@@ -53,6 +70,8 @@ pub(crate) struct KernelPlan {
     pub call: Option<Call>,
     /// The buffers the kernel stores, each a fresh array of its declared shape.
     pub stores: Vec<usize>,
+    /// Its reduced stores' accumulators, in store order.
+    pub accs: Vec<AccPlan>,
 }
 
 /// A recorded run: the input strides it is valid for and its kernels.
@@ -173,6 +192,14 @@ impl Replay {
                 let decl = &program.buffers[b];
                 fresh.push(Fresh::new(decl.dtype, &decl.shape)?);
             }
+            let fresh_ptr = |b: usize| {
+                let i = plan.stores.iter().position(|&s| s == b);
+                i.map_or(std::ptr::null_mut(), |i| fresh[i].ptr())
+            };
+            let mut accs = Vec::with_capacity(plan.accs.len());
+            for a in &plan.accs {
+                accs.push(Acc::new(a.acc, a.dtype, a.len)?);
+            }
             if let Some(Call {
                 compiled,
                 block,
@@ -197,12 +224,14 @@ impl Replay {
                             Some(a) => (array_ptr(a), offset),
                             None => return Err(validate::invalid("replay lost a buffer").into()),
                         },
-                        BaseOf::Store(b) => {
-                            let i = plan.stores.iter().position(|&s| s == b);
-                            (
-                                i.map_or(std::ptr::null(), |i| fresh[i].ptr().cast_const()),
-                                0,
-                            )
+                        BaseOf::Store(b) => (fresh_ptr(b).cast_const(), 0),
+                        BaseOf::Acc(i) => {
+                            let ptrs = accs[i].ptrs();
+                            args[word] = ptrs[0];
+                            if matches!(plan.accs[i].acc, AccKind::Kahan { .. }) {
+                                args[word + 1] = ptrs[1];
+                            }
+                            continue;
                         }
                         BaseOf::Fixed => continue,
                     };
@@ -217,8 +246,16 @@ impl Replay {
                     return Err(negative_power().into());
                 }
             }
+            for (a, acc) in plan.accs.iter().zip(&mut accs) {
+                let store = &program.kernels[k].stores[a.store];
+                let dtype = program.kernels[k].nodes[store.node].dtype;
+                // SAFETY: the fresh buffer holds the store's shape, the kernel's without the
+                // reduced axes: exactly `len` outputs (as recorded from a checked run).
+                unsafe { acc.finish(dtype, a.count, fresh_ptr(store.buffer))? };
+            }
             for (&b, f) in plan.stores.iter().zip(fresh) {
-                // SAFETY: an elementwise store covers its buffer's whole shape.
+                // SAFETY: an elementwise store covers its buffer's whole shape, a reduced
+                // store's outputs were all written by `finish`.
                 slots[b] = Some(unsafe { f.into_array()? });
             }
             for (b, &last) in last_use.iter().enumerate() {
