@@ -4,12 +4,15 @@
 //! each kernel's structure to find its code, works out and coalesces every access and
 //! allocates the argument blocks: at 16 points, far more time than the loop itself. A
 //! [`Prepared`] program keeps the validation, and after a run whose kernels all ran as
-//! one chunk into fresh buffers without reductions, a *replay*: each kernel's code and
-//! argument block with the words holding base addresses marked. A later call whose input
-//! strides equal the recorded ones (shapes and dtypes are validated on every call) only
-//! allocates the outputs, patches the bases into a copy of each block and calls: with
-//! the same shapes and strides every view check, coalesced stride, layout class and
-//! therefore every compiled kernel is the same, and only the addresses differ.
+//! one chunk (fewer than `exec::PAR_MIN` points) into fresh buffers, a *replay*: each
+//! kernel's code and argument block with the words holding base addresses marked, and
+//! its reductions' accumulator shapes. A later call whose input strides equal the
+//! recorded ones (shapes and dtypes are validated on every call) only allocates the
+//! outputs and accumulators, patches their and the inputs' addresses into a copy of each
+//! block, calls, and finishes the reductions: with the same shapes and strides every view
+//! check, coalesced stride, layout class and therefore every compiled kernel is the same,
+//! and only the addresses differ. Larger kernels run as `Jit::run` runs them (minus the
+//! validation), where the set-up is small next to the loop.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
