@@ -473,8 +473,18 @@ impl Cache {
         Some(prog.clone())
     }
 
-    /// Adds `program`, evicting the least recently used one when full.
+    /// Adds `program` (replacing one of the same text and signature, which a concurrent
+    /// compile may have added), evicting the least recently used one when full.
     fn insert(&mut self, program: Program) {
+        let now = self.clock;
+        if let Some(slot) = self
+            .map
+            .get_mut(&*program.source)
+            .and_then(|v| v.iter_mut().find(|(p, _)| p.signature == program.signature))
+        {
+            *slot = (program, now);
+            return;
+        }
         if self.len >= CACHE_CAPACITY {
             let oldest = self
                 .map
@@ -491,7 +501,6 @@ impl Cache {
                 self.len -= 1;
             }
         }
-        let now = self.clock;
         self.map
             .entry(program.source.clone())
             .or_default()
