@@ -600,7 +600,7 @@ pub(crate) fn with_default<T>(f: impl FnOnce(&Context) -> T) -> T {
 
 #[cfg(test)]
 mod tests {
-    use ndarray::array;
+    use ndarray::{array, ShapeBuilder};
 
     use super::*;
 
@@ -676,6 +676,48 @@ mod tests {
                 .with("b", &small)
                 .with("c", &small);
             same_on_both(&jit, expr, &vars);
+        }
+    }
+
+    #[test]
+    fn repeated_jit_run_into_writes_every_output_layout() {
+        if jit().is_err() {
+            return;
+        }
+        let a = ndarray::Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as f64);
+        let b = a.mapv(|x| 7.0 - x);
+        let exprs = ["a * b + 1", "t = a - b; t, t", "sum(a * b, axis=1), a + b"];
+        for expr in exprs {
+            let vars = Vars::new().with("a", &a).with("b", &b);
+            let want = Context::with_backend(Backend::Interpreter)
+                .evaluate_many(expr, &vars)
+                .unwrap();
+            let prog = Context::with_backend(Backend::Jit)
+                .compile(expr, &Signature::of(&vars))
+                .unwrap();
+            // Standard-layout outputs (written in place) and Fortran-order ones (copied).
+            for fortran in [false, true, false] {
+                for _ in 0..3 {
+                    let mut outs: Vec<Array> = want
+                        .iter()
+                        .map(|w| {
+                            let z = Array::zeros(w.dtype(), w.shape());
+                            match (fortran, z) {
+                                (true, Array::F64(x)) if x.ndim() == 2 => {
+                                    let mut f = ndarray::Array2::<f64>::zeros(
+                                        (x.shape()[0], x.shape()[1]).f(),
+                                    );
+                                    f.fill(-1.0);
+                                    Array::F64(f.into_dyn())
+                                }
+                                (_, z) => z,
+                            }
+                        })
+                        .collect();
+                    prog.run_into(&vars, &mut outs).unwrap();
+                    assert_eq!(outs, want, "{expr} (fortran outputs: {fortran})");
+                }
+            }
         }
     }
 

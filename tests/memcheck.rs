@@ -3,9 +3,10 @@
 //! outside an array (a kernel's loop bounds, tails of vector loops, reversed or broadcast
 //! views, replayed argument blocks) is an error even when it would not crash.
 //!
-//! Each program runs twice on the JIT (the second call replays the prepared kernels) and
-//! once on the interpreter; both must succeed or fail alike with outputs of the same
-//! dtypes and shapes (values are compared by the other fuzz tests, natively).
+//! Each program runs twice on the JIT (the second call replays the prepared kernels), twice
+//! more into caller-provided outputs, and once on the interpreter; both backends must
+//! succeed or fail alike, with outputs of the same dtypes and shapes (values are compared
+//! by the other fuzz tests, natively).
 //! `VEX_MEMCHECK_CASES` sets the number of programs (default 200).
 
 #[path = "common/programs.rs"]
@@ -87,6 +88,27 @@ fn check(src: &str, n: usize, odd_layout: bool) -> Result<(), TestCaseError> {
                 "{src} (n = {n}): {g}"
             ),
             (Err(w), Ok(_)) => prop_assert!(false, "{src} (n = {n}): only the JIT ran ({w})"),
+        }
+    }
+    // The same into caller-provided outputs (replayed in place from the second call).
+    if let Ok(w) = &want {
+        let program = jit
+            .compile(&src, &vex::Signature::of(&vars))
+            .map_err(|e| TestCaseError::fail(format!("{src}: {e}")))?;
+        for call in 0..2 {
+            let mut outs: Vec<Array> = w
+                .iter()
+                .map(|a| Array::zeros(a.dtype(), a.shape()))
+                .collect();
+            match program.run_into(&vars, &mut outs) {
+                Ok(()) => {
+                    std::hint::black_box(format!("{outs:?}"));
+                }
+                Err(e) => prop_assert!(
+                    e.kind == vex::ErrorKind::Unsupported,
+                    "{src} (n = {n}, run_into call {call}): {e}"
+                ),
+            }
         }
     }
     Ok(())

@@ -21,9 +21,11 @@ use vex_expr::ir::Program;
 use vex_expr::validate;
 use vex_expr::{Array, ArrayRef, DType};
 
-use crate::buffers::{array_ptr, view_parts, Fresh};
+use crate::buffers::{
+    array_mut_ptr, array_ptr, assign, checked_len, is_standard, view_parts, Fresh,
+};
 use crate::codegen::STATUS_NEGATIVE_POWER;
-use crate::exec::{self, negative_power, Slot};
+use crate::exec::{self, negative_power, Slot, PAR_MIN};
 use crate::layout::{AccKind, KernelKey, W_STATUS};
 use crate::reduce::Acc;
 use crate::{Compiled, Jit, JitError};
@@ -92,6 +94,8 @@ pub struct Prepared {
     program: Arc<Program>,
     last_use: Vec<Option<usize>>,
     keys: Vec<KernelKey>,
+    /// Whether every kernel runs as one chunk, so that a run can record a replay.
+    small: bool,
     replay: Mutex<Option<Arc<Replay>>>,
 }
 
@@ -109,10 +113,15 @@ impl Jit {
     pub fn prepare(&self, program: Arc<Program>) -> Result<Prepared, JitError> {
         let last_use = validate::program(&program)?;
         let keys = self.check_supported(&program)?;
+        let small = program
+            .kernels
+            .iter()
+            .all(|k| checked_len(&k.shape).is_some_and(|n| n < PAR_MIN));
         Ok(Prepared {
             program,
             last_use,
             keys,
+            small,
             replay: Mutex::new(None),
         })
     }
@@ -129,9 +138,9 @@ impl Prepared {
     pub fn run(&self, jit: &Jit, inputs: &[ArrayRef]) -> Result<Vec<Array>, JitError> {
         let program = &*self.program;
         validate::inputs(program, inputs)?;
-        let replay = self.replay.lock().ok().and_then(|r| r.clone());
-        if let Some(replay) = replay.filter(|r| r.matches(inputs)) {
-            return replay.run(program, &self.last_use, inputs);
+        if let Some(replay) = self.replay_for(inputs) {
+            let mut slots = replay.execute(program, &self.last_use, inputs, &[])?;
+            return collect_outputs(program, |b| slots[b].take());
         }
         let mut slots: Vec<Slot<'_>> = program.buffers.iter().map(|_| Slot::Empty).collect();
         let mut plans = Vec::with_capacity(program.kernels.len());
@@ -158,15 +167,60 @@ impl Prepared {
         })
     }
 
-    /// [`Jit::run_into`] for the prepared program (validation and support checks skipped,
-    /// the run itself as usual).
+    /// [`Jit::run_into`] for the prepared program: replays the last run as
+    /// [`Prepared::run`] does, writing standard-layout outputs in place. Where no replay
+    /// matches, a small program runs as [`Prepared::run`] (recording one) and its results
+    /// are copied into `outputs`; a large one runs as `Jit::run_into`.
     pub fn run_into(
         &self,
         jit: &Jit,
         inputs: &[ArrayRef],
         outputs: &mut [Array],
     ) -> Result<(), JitError> {
-        jit.run_into_checked(&self.program, inputs, outputs, &self.last_use, &self.keys)
+        let program = &*self.program;
+        validate::inputs(program, inputs)?;
+        validate::outputs(program, outputs)?;
+        let Some(replay) = self.replay_for(inputs) else {
+            if !self.small {
+                return jit.run_into_checked(program, inputs, outputs, &self.last_use, &self.keys);
+            }
+            let results = self.run(jit, inputs)?;
+            for (out, r) in outputs.iter_mut().zip(&results) {
+                assign(out, r)?;
+            }
+            return Ok(());
+        };
+        // Each output buffer's first standard-layout output is written in place.
+        let mut borrowed = vec![std::ptr::null_mut(); program.buffers.len()];
+        for (j, out) in outputs.iter_mut().enumerate() {
+            let b = program.outputs[j];
+            if !program.outputs[..j].contains(&b) && is_standard(out) {
+                borrowed[b] = array_mut_ptr(out);
+            }
+        }
+        let slots = replay.execute(program, &self.last_use, inputs, &borrowed)?;
+        for j in 0..outputs.len() {
+            let b = program.outputs[j];
+            let first = program.outputs[..j].iter().position(|&x| x == b);
+            match (first, &slots[b]) {
+                (None, _) if !borrowed[b].is_null() => {}
+                (_, Some(a)) => assign(&mut outputs[j], a)?,
+                (Some(first), None) => {
+                    let (head, tail) = outputs.split_at_mut(j);
+                    assign(&mut tail[0], &head[first])?;
+                }
+                (None, None) => {
+                    return Err(validate::invalid(format!("output buffer {b} missing")).into())
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The recorded replay, if it was recorded for inputs with these strides.
+    fn replay_for(&self, inputs: &[ArrayRef]) -> Option<Arc<Replay>> {
+        let replay = self.replay.lock().ok().and_then(|r| r.clone())?;
+        replay.matches(inputs).then_some(replay)
     }
 }
 
@@ -181,23 +235,35 @@ impl Replay {
     }
 
     /// Runs the recorded kernels on `inputs`, which `matches` accepted and
-    /// `validate::inputs` checked against the program.
-    fn run(
+    /// `validate::inputs` checked against the program, and returns the buffers. Buffer `b`
+    /// is written at `borrowed[b]` where that is not null (a caller's standard-layout
+    /// array of the buffer's dtype and shape, checked by `validate::outputs`) and into a
+    /// fresh array otherwise.
+    fn execute(
         &self,
         program: &Program,
         last_use: &[Option<usize>],
         inputs: &[ArrayRef],
-    ) -> Result<Vec<Array>, JitError> {
+        borrowed: &[*mut u8],
+    ) -> Result<Vec<Option<Array>>, JitError> {
+        let in_place = |b: usize| borrowed.get(b).copied().filter(|p| !p.is_null());
         let mut slots: Vec<Option<Array>> = program.buffers.iter().map(|_| None).collect();
         for (k, plan) in self.kernels.iter().enumerate() {
             let mut fresh = Vec::with_capacity(plan.stores.len());
             for &b in &plan.stores {
                 let decl = &program.buffers[b];
-                fresh.push(Fresh::new(decl.dtype, &decl.shape)?);
+                fresh.push(match in_place(b) {
+                    Some(_) => None,
+                    None => Some(Fresh::new(decl.dtype, &decl.shape)?),
+                });
             }
             let fresh_ptr = |b: usize| {
                 let i = plan.stores.iter().position(|&s| s == b);
-                i.map_or(std::ptr::null_mut(), |i| fresh[i].ptr())
+                match (in_place(b), i.and_then(|i| fresh[i].as_ref())) {
+                    (Some(p), _) => p,
+                    (None, Some(f)) => f.ptr(),
+                    (None, None) => std::ptr::null_mut(),
+                }
             };
             let mut accs = Vec::with_capacity(plan.accs.len());
             for a in &plan.accs {
@@ -223,9 +289,12 @@ impl Replay {
                 for &(word, base) in bases {
                     let (ptr, offset) = match base {
                         BaseOf::Input { n, offset } => (view_parts(&inputs[n]).0, offset),
-                        BaseOf::Buffer { b, offset } => match &slots[b] {
-                            Some(a) => (array_ptr(a), offset),
-                            None => return Err(validate::invalid("replay lost a buffer").into()),
+                        BaseOf::Buffer { b, offset } => match (&slots[b], in_place(b)) {
+                            (Some(a), _) => (array_ptr(a), offset),
+                            (None, Some(p)) => (p.cast_const(), offset),
+                            (None, None) => {
+                                return Err(validate::invalid("replay lost a buffer").into())
+                            }
                         },
                         BaseOf::Store(b) => (fresh_ptr(b).cast_const(), 0),
                         BaseOf::Acc(i) => {
@@ -257,9 +326,11 @@ impl Replay {
                 unsafe { acc.finish(dtype, a.count, fresh_ptr(store.buffer))? };
             }
             for (&b, f) in plan.stores.iter().zip(fresh) {
-                // SAFETY: an elementwise store covers its buffer's whole shape, a reduced
-                // store's outputs were all written by `finish`.
-                slots[b] = Some(unsafe { f.into_array()? });
+                if let Some(f) = f {
+                    // SAFETY: an elementwise store covers its buffer's whole shape, a
+                    // reduced store's outputs were all written by `finish`.
+                    slots[b] = Some(unsafe { f.into_array()? });
+                }
             }
             for (b, &last) in last_use.iter().enumerate() {
                 if last == Some(k) && !program.outputs.contains(&b) {
@@ -267,7 +338,7 @@ impl Replay {
                 }
             }
         }
-        collect_outputs(program, |b| slots[b].take())
+        Ok(slots)
     }
 }
 
