@@ -91,7 +91,7 @@ pub trait Builder {
     /// The bits of `a` as an integer.
     fn to_bits(&mut self, a: Self::F) -> Self::I;
     /// The float with bits `a`.
-    fn from_bits(&mut self, a: Self::I) -> Self::F;
+    fn bits_to_float(&mut self, a: Self::I) -> Self::F;
     /// `a + b`, wrapping.
     fn iadd(&mut self, a: Self::I, b: Self::I) -> Self::I;
     /// `a - b`, wrapping.
@@ -196,7 +196,7 @@ pub trait Builder {
         let bias = self.splat_i(1023);
         let e = self.iadd(k, bias);
         let bits = self.shl(e, 52);
-        self.from_bits(bits)
+        self.bits_to_float(bits)
     }
 }
 
@@ -291,7 +291,7 @@ impl Builder for Scalar {
     fn to_bits(&mut self, a: f64) -> i64 {
         a.to_bits() as i64
     }
-    fn from_bits(&mut self, a: i64) -> f64 {
+    fn bits_to_float(&mut self, a: i64) -> f64 {
         f64::from_bits(a as u64)
     }
     fn iadd(&mut self, a: i64, b: i64) -> i64 {
@@ -369,10 +369,9 @@ pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
 /// Emits the float binary operator `op` on `x` and `y`, or returns `None` when it has no
 /// algorithm here.
 pub fn binary<B: Builder>(b: &mut B, op: BinaryOp, x: B::F, y: B::F) -> Option<B::F> {
-    let _ = (b, x, y);
-    match op {
-        _ => None,
-    }
+    // No binary operator has an algorithm yet; `pow` is the one planned.
+    let _ = (b, op, x, y);
+    None
 }
 
 /// A builder that builds nothing, for asking [`call`] which functions it covers.
@@ -406,7 +405,7 @@ impl Builder for Probe {
     fn or(&mut self, _: (), _: ()) {}
     fn not(&mut self, _: ()) {}
     fn to_bits(&mut self, _: ()) {}
-    fn from_bits(&mut self, _: ()) {}
+    fn bits_to_float(&mut self, _: ()) {}
     fn iadd(&mut self, _: (), _: ()) {}
     fn isub(&mut self, _: (), _: ()) {}
     fn iand(&mut self, _: (), _: ()) {}
@@ -440,11 +439,17 @@ mod tests {
         }
         // Rounded into the subnormals once, not twice.
         assert_eq!(b.ldexp(1.5, -1074), f64::from_bits(2));
-        assert_eq!(b.ldexp(f64::MAX, -2044), f64::MAX * 2f64.powi(-1022) * 2f64.powi(-1022));
+        assert_eq!(
+            b.ldexp(f64::MAX, -2044),
+            f64::MAX * 2f64.powi(-1022) * 2f64.powi(-1022)
+        );
     }
 
     #[test]
     fn poly_is_horner_from_the_constant_term() {
-        assert_eq!(Scalar.poly(2.0, &[1.0, 3.0, 5.0]), 1.0 + 3.0 * 2.0 + 5.0 * 4.0);
+        assert_eq!(
+            Scalar.poly(2.0, &[1.0, 3.0, 5.0]),
+            1.0 + 3.0 * 2.0 + 5.0 * 4.0
+        );
     }
 }

@@ -186,7 +186,7 @@ pub fn payne_hanek<B: Builder>(b: &mut B, x: B::F) -> (B::I, Dd<B::F>) {
     let m = b.iand(bits, keep);
     let one_exp = b.splat_i(1023 << 52);
     let m = b.ior(m, one_exp);
-    let m = b.from_bits(m);
+    let m = b.bits_to_float(m);
 
     let piece = |b: &mut B, j: i64| {
         let offset = b.splat_i(j);

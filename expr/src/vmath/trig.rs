@@ -138,7 +138,7 @@ fn sin_quadrant<B: Builder>(b: &mut B, q: B::I, r: Dd<B::F>) -> B::F {
     let sign = b.shl(m_odd, 63);
     let bits = b.to_bits(y);
     let bits = b.ixor(bits, sign);
-    b.from_bits(bits)
+    b.bits_to_float(bits)
 }
 
 /// `sin(s)` for a double-double `|s| <= π/2`, rounded once at the end.

@@ -247,7 +247,7 @@ impl Builder for Clif<'_, '_> {
         let m = self.iand(m, keep);
         let s = self.iand(s, bit);
         let r = self.ior(m, s);
-        self.from_bits(r)
+        self.bits_to_float(r)
     }
     fn lt(&mut self, a: Value, b: Value) -> Value {
         self.fcmp(FloatCC::LessThan, a, b)
@@ -271,7 +271,7 @@ impl Builder for Clif<'_, '_> {
         if self.is_icmp(m) {
             let (ai, bi) = (self.to_bits(a), self.to_bits(b));
             let r = self.b.ins().bitselect(m, ai, bi);
-            return self.from_bits(r);
+            return self.bits_to_float(r);
         }
         let mask = self.b.ins().bitcast(types::F64X2, MemFlagsData::new(), m);
         self.b.ins().bitselect(mask, a, b)
@@ -301,7 +301,7 @@ impl Builder for Clif<'_, '_> {
         let ty = self.ity();
         self.b.ins().bitcast(ty, MemFlagsData::new(), a)
     }
-    fn from_bits(&mut self, a: Value) -> Value {
+    fn bits_to_float(&mut self, a: Value) -> Value {
         let ty = self.fty();
         self.b.ins().bitcast(ty, MemFlagsData::new(), a)
     }
@@ -350,8 +350,8 @@ impl Builder for Clif<'_, '_> {
         let lo = self.iand(u, low_mask);
         let lo_exp = self.splat_i(0x4330_0000_0000_0000);
         let lo = self.ior(lo, lo_exp);
-        let hi = self.from_bits(hi);
-        let lo = self.from_bits(lo);
+        let hi = self.bits_to_float(hi);
+        let lo = self.bits_to_float(lo);
         let bias = self.splat(f64::from_bits(TO_FLOAT_BIAS));
         let hi = self.sub(hi, bias);
         self.add(hi, lo)

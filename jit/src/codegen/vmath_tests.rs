@@ -350,7 +350,7 @@ fn comparisons_and_masks_match_scalar() {
 }
 
 case!(ToBits, 1, 0, |b, f, i| Out::I(b.to_bits(f[0])));
-case!(FromBits, 0, 1, |b, f, i| Out::F(b.from_bits(i[0])));
+case!(FromBits, 0, 1, |b, f, i| Out::F(b.bits_to_float(i[0])));
 case!(Iadd, 0, 2, |b, f, i| Out::I(b.iadd(i[0], i[1])));
 case!(Isub, 0, 2, |b, f, i| Out::I(b.isub(i[0], i[1])));
 case!(Iand, 0, 2, |b, f, i| Out::I(b.iand(i[0], i[1])));
