@@ -90,7 +90,7 @@ pub(crate) fn too_large(dtype: DType, shape: &[usize]) -> Error {
 /// fresh 80 MB array costs about as much again as computing it, in 4 KiB page faults;
 /// with 2 MiB pages much less. Only a hint: failures are ignored.
 #[cfg(target_os = "linux")]
-fn advise_huge_pages(ptr: *mut u8, bytes: usize) {
+pub(crate) fn advise_huge_pages(ptr: *mut u8, bytes: usize) {
     const MIN_BYTES: usize = 4 << 20;
     const PAGE: usize = 4096;
     const MADV_HUGEPAGE: i32 = 14;
@@ -110,7 +110,7 @@ fn advise_huge_pages(ptr: *mut u8, bytes: usize) {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn advise_huge_pages(_ptr: *mut u8, _bytes: usize) {}
+pub(crate) fn advise_huge_pages(_ptr: *mut u8, _bytes: usize) {}
 
 /// An allocated but uninitialised standard-layout array, filled by a kernel.
 pub(crate) struct Fresh {

@@ -192,6 +192,9 @@ fn reductions_match_and_do_not_depend_on_threads() {
             "sum(m, axis=2)",
             "mean(m, axis=0) + mean(m, axis=(1, 2))[:, None, None]",
             "sum(float32(m), axis=(0, 2))",
+            // Rows of 5 (shorter than a vector step) and of 15 (longer).
+            "sqrt(sum((m[:, None, 0, :] - m[None, :, 1, :])**2, axis=2))",
+            "sum(m[:, None, :, :] * m[None, :5, :, :], axis=(2, 3))",
         ] {
             check_src(&jits, src, &vars, 1e-12);
         }

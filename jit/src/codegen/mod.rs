@@ -16,6 +16,7 @@ mod blocked;
 mod complex;
 mod fold;
 mod index;
+mod mathlib;
 mod ops;
 mod simd;
 pub(crate) mod vmath;
@@ -321,8 +322,22 @@ impl<'k> Gen<'k> {
                 b.def_var(var, n);
                 Ok(())
             })?;
-            simd::merge_accs(b, &plan, &vacc, &held)?;
             j0 = b.use_var(var);
+            if vacc.iter().any(Option::is_some) {
+                // Merging the lanes costs a two-sum per lane and unrolled copy: skipped
+                // when the vector loop did not run, as in rows shorter than one step
+                // (the 3-long rows of a distance matrix's sums).
+                let merge = b.create_block();
+                let after = b.create_block();
+                let ran = b
+                    .ins()
+                    .icmp(cranelift_codegen::ir::condcodes::IntCC::NotEqual, j0, start);
+                b.ins().brif(ran, merge, &[], after, &[]);
+                b.switch_to_block(merge);
+                simd::merge_accs(b, &plan, &vacc, &held)?;
+                b.ins().jump(after, &[]);
+                b.switch_to_block(after);
+            }
         }
         Self::counted(b, j0, end, 1, |b, j| {
             self.scalar_body(b, env, rows, &held, last, j)
