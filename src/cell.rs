@@ -11,7 +11,7 @@ use std::sync::Arc;
 use vex_expr::ast::Stmt;
 use vex_expr::check::{strengthen, TRef};
 use vex_expr::lexer::TokenKind;
-use vex_expr::{Array, Error, ErrorKind, Kind, Operand, Scalar};
+use vex_expr::{Array, Control, Error, ErrorKind, Kind, Operand, Scalar};
 
 use crate::context::{Context, Signature, Vars};
 use crate::Result;
@@ -63,6 +63,38 @@ impl Context {
     /// # Ok::<(), vex::Error>(())
     /// ```
     pub fn run_cell(&self, source: &str, vars: &Vars<'_>) -> Result<Cell> {
+        self.run_cell_controlled(source, vars, None)
+    }
+
+    /// [`Context::run_cell`] under a [`Control`]: a REPL keeps a clone of `control` to
+    /// draw a progress bar from [`Control::progress`] and to [`Control::cancel`] the
+    /// evaluation (on Ctrl-C) from another thread while this call runs. A cancelled cell
+    /// fails with [`ErrorKind::Cancelled`] and gives no bindings, so the caller's
+    /// variables stay as they were. Parsing, checking and compiling are not counted in the
+    /// progress and are not interrupted (they take milliseconds); a control cancelled
+    /// before the call fails it as soon as evaluation starts.
+    ///
+    /// ```
+    /// let ctx = vex::Context::new();
+    /// let control = vex::Control::new();
+    /// let watcher = control.clone(); // e.g. moved to the UI thread
+    /// let cell = ctx.run_cell_with("x = linspace(0, 1, 5000); s = sum(x)", &vex::Vars::new(), &control)?;
+    /// assert_eq!(cell.bindings.len(), 2);
+    /// let p = watcher.progress();
+    /// assert_eq!((p.done, p.total), (5000, 5000));
+    /// assert_eq!(p.fraction(), 1.0);
+    /// # Ok::<(), vex::Error>(())
+    /// ```
+    pub fn run_cell_with(&self, source: &str, vars: &Vars<'_>, control: &Control) -> Result<Cell> {
+        self.run_cell_controlled(source, vars, Some(control))
+    }
+
+    fn run_cell_controlled(
+        &self,
+        source: &str,
+        vars: &Vars<'_>,
+        control: Option<&Control>,
+    ) -> Result<Cell> {
         if is_blank(source) {
             return Ok(Cell::default());
         }
@@ -94,7 +126,11 @@ impl Context {
             Vec::new()
         };
 
-        let values = program.with_outputs(outputs).run(vars)?;
+        let program = program.with_outputs(outputs);
+        let values = match control {
+            Some(c) => program.run_with(vars, c)?,
+            None => program.run(vars)?,
+        };
         let bindings = bound
             .into_iter()
             .map(|(name, weak, i)| {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use vex_expr::{Array, ArrayRef, Error, ErrorKind, Operand, OperandSig};
+use vex_expr::{Array, ArrayRef, Control, Error, ErrorKind, Operand, OperandSig};
 
 use crate::Result;
 
@@ -89,12 +89,14 @@ fn total_points(ir: &vex_expr::ir::Program) -> usize {
 }
 
 /// Runs `lowered` on `backend`: the single place where backends are chosen. With
-/// `outputs`, writes into them and returns `None`.
+/// `outputs`, writes into them and returns `None`. Either backend checks and advances
+/// `control` as it goes.
 fn execute(
     backend: Backend,
     lowered: &Lowered,
     inputs: &[ArrayRef<'_>],
     mut outputs: Option<&mut [Array]>,
+    control: Option<&Control>,
 ) -> Result<Option<Vec<Array>>> {
     let ir = &*lowered.ir;
     let backend = backend.resolve();
@@ -104,8 +106,10 @@ fn execute(
             Ok(jit) => {
                 let result = match lowered.prepared(jit) {
                     Ok(prepared) => match outputs.as_deref_mut() {
-                        Some(outs) => prepared.run_into(jit, inputs, outs).map(|()| None),
-                        None => prepared.run(jit, inputs).map(Some),
+                        Some(outs) => prepared
+                            .run_into_with(jit, inputs, outs, control)
+                            .map(|()| None),
+                        None => prepared.run_with(jit, inputs, control).map(Some),
                     },
                     Err(PrepareError::Eval(e)) => return Err(e.clone()),
                     Err(PrepareError::Unsupported(why)) => {
@@ -135,8 +139,8 @@ fn execute(
         }
     }
     match outputs {
-        Some(outs) => vex_expr::interp::run_into(ir, inputs, outs).map(|()| None),
-        None => vex_expr::interp::run(ir, inputs).map(Some),
+        Some(outs) => vex_expr::interp::run_into_with(ir, inputs, outs, control).map(|()| None),
+        None => vex_expr::interp::run_with(ir, inputs, control).map(Some),
     }
 }
 
@@ -326,9 +330,37 @@ impl Program {
 
     /// Runs the program and returns all its outputs.
     pub fn run(&self, vars: &Vars<'_>) -> Result<Vec<Array>> {
+        self.run_controlled(vars, None)
+    }
+
+    /// [`Program::run`] under a [`Control`]: another thread holding a clone of `control`
+    /// can follow the run's progress ([`Control::progress`], in points: elements of every
+    /// kernel's iteration space) and cancel it ([`Control::cancel`]). The backends check
+    /// between blocks (interpreter) or slices of a few hundred thousand points (JIT), so a
+    /// cancel takes effect within milliseconds and the run fails with
+    /// [`ErrorKind::Cancelled`]; nothing it computed is returned.
+    ///
+    /// ```
+    /// let ctx = vex::Context::new();
+    /// let prog = ctx.compile("sum(sin(arange(10**6)))", &vex::Signature::of(&vex::Vars::new()))?;
+    /// let control = vex::Control::new();
+    /// prog.run_with(&vex::Vars::new(), &control)?;
+    /// assert_eq!(control.progress().done, 1_000_000);
+    /// assert_eq!(control.progress().total, 1_000_000);
+    ///
+    /// control.cancel(); // a cancelled control stops every later run at once
+    /// let err = prog.run_with(&vex::Vars::new(), &control).unwrap_err();
+    /// assert_eq!(err.kind, vex::ErrorKind::Cancelled);
+    /// # Ok::<(), vex::Error>(())
+    /// ```
+    pub fn run_with(&self, vars: &Vars<'_>, control: &Control) -> Result<Vec<Array>> {
+        self.run_controlled(vars, Some(control))
+    }
+
+    fn run_controlled(&self, vars: &Vars<'_>, control: Option<&Control>) -> Result<Vec<Array>> {
         let lowered = self.lower_cached(vars)?;
         let inputs = self.inputs(&lowered.ir, vars)?;
-        execute(self.backend, &lowered, &inputs, None)
+        execute(self.backend, &lowered, &inputs, None, control)
             .map(|outs| outs.expect("outputs are returned when none are given"))
             .map_err(|e| e.locate(&self.source))
     }
@@ -336,9 +368,29 @@ impl Program {
     /// Runs the program, writing its outputs into `outputs`, which must have the result
     /// dtypes and shapes (see [`Program::run`] for what they are).
     pub fn run_into(&self, vars: &Vars<'_>, outputs: &mut [Array]) -> Result<()> {
+        self.run_into_controlled(vars, outputs, None)
+    }
+
+    /// [`Program::run_into`] under a [`Control`], as [`Program::run_with`]. A cancelled
+    /// run leaves the contents of `outputs` unspecified (partly written).
+    pub fn run_into_with(
+        &self,
+        vars: &Vars<'_>,
+        outputs: &mut [Array],
+        control: &Control,
+    ) -> Result<()> {
+        self.run_into_controlled(vars, outputs, Some(control))
+    }
+
+    fn run_into_controlled(
+        &self,
+        vars: &Vars<'_>,
+        outputs: &mut [Array],
+        control: Option<&Control>,
+    ) -> Result<()> {
         let lowered = self.lower_cached(vars)?;
         let inputs = self.inputs(&lowered.ir, vars)?;
-        execute(self.backend, &lowered, &inputs, Some(outputs))
+        execute(self.backend, &lowered, &inputs, Some(outputs), control)
             .map(|_| ())
             .map_err(|e| e.locate(&self.source))
     }

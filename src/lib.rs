@@ -19,6 +19,11 @@
 //!
 //! For repeated evaluation, a [`Context`] caches compiled programs; [`Context::compile`]
 //! gives a [`Program`] that can run many times, also into existing arrays.
+//!
+//! Long evaluations can be followed and cancelled from another thread through a
+//! [`Control`] ([`Program::run_with`], [`Context::run_cell_with`]): it counts points done
+//! out of the total, and a cancel stops the run within milliseconds with
+//! [`ErrorKind::Cancelled`].
 
 #![warn(missing_docs)]
 
@@ -30,7 +35,8 @@ pub use context::{set_threads, threads, Backend, Context, Program, Signature, Va
 /// The kernel IR, as returned by [`Program::lower`].
 pub use vex_expr::ir;
 pub use vex_expr::{
-    Array, ArrayElement, ArrayRef, DType, Error, ErrorKind, Kind, Operand, Scalar, Span, C128, C64,
+    Array, ArrayElement, ArrayRef, Control, DType, Error, ErrorKind, Kind, Operand, Progress,
+    Scalar, Span, C128, C64,
 };
 
 /// The result type of every fallible vex call.

@@ -60,6 +60,8 @@ pub enum ErrorKind {
     /// The chosen backend cannot run this program (e.g. the JIT and complex numbers);
     /// `Backend::Auto` never reports this, it falls back to the interpreter.
     Unsupported,
+    /// The evaluation was cancelled through its [`Control`](crate::control::Control).
+    Cancelled,
 }
 
 /// An error from parsing, checking or evaluating a vex program.

@@ -10,6 +10,7 @@
 pub mod ast;
 pub mod block;
 pub mod check;
+pub mod control;
 pub mod dtype;
 pub mod error;
 pub mod interp;
@@ -25,6 +26,7 @@ pub mod value;
 pub mod vmath;
 
 pub use check::{check, Checked, OperandSig};
+pub use control::{Control, Progress};
 pub use dtype::{DType, Kind, C128, C64};
 pub use error::{Error, ErrorKind, Result, Span};
 pub use lower::lower;

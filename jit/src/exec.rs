@@ -7,10 +7,16 @@
 //! [`PAR_MIN`] points) run as one chunk on the calling thread without synchronisation.
 //! A chunk is a range of coalesced axis 0; kernels with fewer rows than wanted chunks
 //! (and no reductions) are cut into column ranges of single rows instead.
+//!
+//! Each chunk runs as consecutive calls of at most [`SLICE`] points (whole rows of axis 0,
+//! or one row's range), and a [`Control`] is checked and advanced between calls: a cancel
+//! stops every thread within one slice's work. The slicing depends on sizes only and
+//! happens with or without a control, so results never depend on it.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use rayon::prelude::*;
+use vex_expr::control::Control;
 use vex_expr::ir::{Kernel, Op, Program, Source, View};
 use vex_expr::{Array, ArrayRef, Error, ErrorKind};
 
@@ -34,6 +40,12 @@ const GRAIN: usize = 32 * 1024;
 const MAX_CHUNKS: usize = 4096;
 /// Memory allowed for per-chunk partial accumulators of one kernel.
 const PARTIAL_BYTES: usize = 64 << 20;
+/// At most this many points per call of compiled code (unless one row of axis 0 has
+/// more): between calls, a [`Control`] is checked. A few milliseconds of work even for
+/// transcendental functions (~20 ns a point), small enough for a prompt cancel. Chunks
+/// are at most `total / MAX_CHUNKS` points, so kernels below ~10^9 points are never
+/// sliced at all.
+const SLICE: usize = 256 * 1024;
 
 /// A program buffer.
 pub(crate) enum Slot<'o> {
@@ -86,12 +98,25 @@ pub(crate) fn execute(
     last_use: &[Option<usize>],
     keys: &[KernelKey],
     mut plans: Option<&mut Vec<Option<KernelPlan>>>,
+    control: Option<&Control>,
 ) -> Result<(), JitError> {
+    if let Some(c) = control {
+        c.start(vex_expr::control::total_points(program))?;
+    }
     for (k, kernel) in program.kernels.iter().enumerate() {
         let key = keys
             .get(k)
             .ok_or_else(|| invalid(format!("no cache key for kernel {k}")))?;
-        let plan = run_kernel(jit, program, kernel, key, inputs, slots, plans.is_some())?;
+        let plan = run_kernel(
+            jit,
+            program,
+            kernel,
+            key,
+            inputs,
+            slots,
+            plans.is_some(),
+            control,
+        )?;
         if let Some(plans) = plans.as_deref_mut() {
             plans.push(plan);
         }
@@ -140,6 +165,7 @@ fn scale(strides: &[isize], unit: usize) -> Vec<isize> {
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_kernel(
     jit: &Jit,
     program: &Program,
@@ -148,6 +174,7 @@ fn run_kernel(
     inputs: &[ArrayRef],
     slots: &mut [Slot<'_>],
     record: bool,
+    control: Option<&Control>,
 ) -> Result<Option<KernelPlan>, JitError> {
     let shape = &kernel.shape;
     let total = checked_len(shape).ok_or_else(|| {
@@ -291,7 +318,7 @@ fn run_kernel(
     }
 
     let launched = if total > 0 {
-        launch(jit, kernel, key, &kinds, &rt, &mut accs, record)?
+        launch(jit, kernel, key, &kinds, &rt, &mut accs, record, control)?
     } else {
         None
     };
@@ -341,7 +368,9 @@ struct Launched {
 }
 
 /// Compiles (or finds) the kernel for this layout and runs it over all points; with
-/// `record`, returns what replaying it takes if it ran as one chunk.
+/// `record`, returns what replaying it takes if it ran as one chunk. With a cancelled
+/// `control`, stops between slices and fails with `Cancelled`.
+#[allow(clippy::too_many_arguments)]
 fn launch(
     jit: &Jit,
     kernel: &Kernel,
@@ -350,6 +379,7 @@ fn launch(
     rt: &[RtAccess],
     accs: &mut [(usize, Acc, usize)],
     record: bool,
+    control: Option<&Control>,
 ) -> Result<Option<Launched>, JitError> {
     let co = coalesce(&kernel.shape, rt);
     let ndim = co.dims.len();
@@ -455,14 +485,23 @@ fn launch(
     }
 
     let func = compiled.func;
-    // SAFETY: every view was checked to stay inside its source, every store target and
-    // accumulator has the size its strides address, and chunks write disjoint outputs
-    // (or private partials): the compiled code only touches memory it may.
-    let call = |block: &Vec<i64>| unsafe { func(block.as_ptr()) };
+    let call = |block: &Vec<i64>| {
+        // SAFETY: every view was checked to stay inside its source, every store target
+        // and accumulator has the size its strides address, and chunks write disjoint
+        // outputs (or private partials): the compiled code only touches memory it may.
+        // A slice runs a sub-range of the chunk's axis-0 range `lo..hi`, so it touches a
+        // subset of what the chunk may.
+        for_each_slice(block, ndim, control, |slice| unsafe {
+            func(slice.as_ptr())
+        })
+    };
     // One chunk: on the calling thread, without touching the pool.
     match if nchunks > 1 { jit.pool() } else { None } {
         Some(pool) => pool.install(|| blocks.par_iter().for_each(call)),
         None => blocks.iter().for_each(call),
+    }
+    if let Some(c) = control {
+        c.check()?;
     }
     let launched = (record && blocks.len() == 1 && !use_partials).then(|| Launched {
         compiled,
@@ -483,6 +522,47 @@ fn launch(
         }
     }
     Ok(launched)
+}
+
+/// Calls `run` on copies of argument block `block` that together cover its axis-0 range
+/// `lo..hi` in order, each at most [`SLICE`] points (or one row), checking `control`
+/// before each and advancing it after; stops early once it is cancelled.
+fn for_each_slice(
+    block: &[i64],
+    ndim: usize,
+    control: Option<&Control>,
+    mut run: impl FnMut(&[i64]),
+) {
+    let (lo, hi) = (block[W_LO], block[W_HI]);
+    let row: u64 = (1..ndim)
+        .map(|k| block[W_EXTENTS + k].max(0) as u64)
+        .product();
+    let rows_per_slice = (SLICE as u64 / row.max(1)).max(1) as i64;
+    if hi - lo <= rows_per_slice {
+        if control.is_some_and(Control::is_cancelled) {
+            return;
+        }
+        run(block);
+        if let Some(c) = control {
+            c.advance((hi - lo).max(0) as u64 * row);
+        }
+        return;
+    }
+    let mut slice = block.to_vec();
+    let mut at = lo;
+    while at < hi {
+        if control.is_some_and(Control::is_cancelled) {
+            return;
+        }
+        let end = (at + rows_per_slice).min(hi);
+        slice[W_LO] = at;
+        slice[W_HI] = end;
+        run(&slice);
+        if let Some(c) = control {
+            c.advance((end - at) as u64 * row);
+        }
+        at = end;
+    }
 }
 
 /// Argument blocks running row `i` of axis 0, columns `c0..c1` of axis 1, for every row

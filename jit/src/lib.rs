@@ -211,7 +211,9 @@ impl Jit {
         validate::inputs(program, inputs)?;
         let keys = self.check_supported(program)?;
         let mut slots: Vec<Slot<'_>> = program.buffers.iter().map(|_| Slot::Empty).collect();
-        exec::execute(self, program, inputs, &mut slots, &last_use, &keys, None)?;
+        exec::execute(
+            self, program, inputs, &mut slots, &last_use, &keys, None, None,
+        )?;
         prepared::collect_outputs(program, |b| {
             match std::mem::replace(&mut slots[b], Slot::Empty) {
                 Slot::Owned(a) => Some(a),
@@ -231,7 +233,7 @@ impl Jit {
     ) -> Result<(), JitError> {
         let last_use = validate::program(program)?;
         let keys = self.check_supported(program)?;
-        self.run_into_checked(program, inputs, outputs, &last_use, &keys)
+        self.run_into_checked(program, inputs, outputs, &last_use, &keys, None)
     }
 
     /// [`Jit::run_into`] once the program is validated (`last_use`) and its kernels are
@@ -243,6 +245,7 @@ impl Jit {
         outputs: &mut [Array],
         last_use: &[Option<usize>],
         keys: &[KernelKey],
+        control: Option<&vex_expr::Control>,
     ) -> Result<(), JitError> {
         validate::inputs(program, inputs)?;
         validate::outputs(program, outputs)?;
@@ -261,7 +264,9 @@ impl Jit {
                     copies.push(j);
                 }
             }
-            exec::execute(self, program, inputs, &mut slots, last_use, keys, None)?;
+            exec::execute(
+                self, program, inputs, &mut slots, last_use, keys, None, control,
+            )?;
             for (b, slot) in slots.into_iter().enumerate() {
                 if let Slot::Owned(a) = slot {
                     owned.push((b, a));

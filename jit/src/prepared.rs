@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use vex_expr::ir::Program;
 use vex_expr::validate;
-use vex_expr::{Array, ArrayRef, DType};
+use vex_expr::{Array, ArrayRef, Control, DType};
 
 use crate::buffers::{
     array_mut_ptr, array_ptr, assign, checked_len, is_standard, view_parts, Fresh,
@@ -136,10 +136,23 @@ impl Prepared {
     /// [`Jit::run`] for the prepared program: replays the last run where the input
     /// strides match it, and records a replay otherwise.
     pub fn run(&self, jit: &Jit, inputs: &[ArrayRef]) -> Result<Vec<Array>, JitError> {
+        self.run_with(jit, inputs, None)
+    }
+
+    /// [`Prepared::run`] checking and advancing `control` (see `vex_expr::control`):
+    /// between slices of at most a few hundred thousand points of every chunk, so a
+    /// cancel from another thread stops the run within milliseconds with
+    /// `ErrorKind::Cancelled`.
+    pub fn run_with(
+        &self,
+        jit: &Jit,
+        inputs: &[ArrayRef],
+        control: Option<&Control>,
+    ) -> Result<Vec<Array>, JitError> {
         let program = &*self.program;
         validate::inputs(program, inputs)?;
         if let Some(replay) = self.replay_for(inputs) {
-            let mut slots = replay.execute(program, &self.last_use, inputs, &[])?;
+            let mut slots = replay.execute(program, &self.last_use, inputs, &[], control)?;
             return collect_outputs(program, |b| slots[b].take());
         }
         let mut slots: Vec<Slot<'_>> = program.buffers.iter().map(|_| Slot::Empty).collect();
@@ -152,6 +165,7 @@ impl Prepared {
             &self.last_use,
             &self.keys,
             Some(&mut plans),
+            control,
         )?;
         if let Some(kernels) = plans.into_iter().collect::<Option<Vec<_>>>() {
             let strides = inputs.iter().map(|a| view_parts(a).1.to_vec()).collect();
@@ -177,14 +191,33 @@ impl Prepared {
         inputs: &[ArrayRef],
         outputs: &mut [Array],
     ) -> Result<(), JitError> {
+        self.run_into_with(jit, inputs, outputs, None)
+    }
+
+    /// [`Prepared::run_into`] with a control, as [`Prepared::run_with`]. A cancelled run
+    /// leaves the outputs' contents unspecified.
+    pub fn run_into_with(
+        &self,
+        jit: &Jit,
+        inputs: &[ArrayRef],
+        outputs: &mut [Array],
+        control: Option<&Control>,
+    ) -> Result<(), JitError> {
         let program = &*self.program;
         validate::inputs(program, inputs)?;
         validate::outputs(program, outputs)?;
         let Some(replay) = self.replay_for(inputs) else {
             if !self.small {
-                return jit.run_into_checked(program, inputs, outputs, &self.last_use, &self.keys);
+                return jit.run_into_checked(
+                    program,
+                    inputs,
+                    outputs,
+                    &self.last_use,
+                    &self.keys,
+                    control,
+                );
             }
-            let results = self.run(jit, inputs)?;
+            let results = self.run_with(jit, inputs, control)?;
             for (out, r) in outputs.iter_mut().zip(&results) {
                 assign(out, r)?;
             }
@@ -198,7 +231,7 @@ impl Prepared {
                 borrowed[b] = array_mut_ptr(out);
             }
         }
-        let slots = replay.execute(program, &self.last_use, inputs, &borrowed)?;
+        let slots = replay.execute(program, &self.last_use, inputs, &borrowed, control)?;
         for j in 0..outputs.len() {
             let b = program.outputs[j];
             let first = program.outputs[..j].iter().position(|&x| x == b);
@@ -238,17 +271,25 @@ impl Replay {
     /// `validate::inputs` checked against the program, and returns the buffers. Buffer `b`
     /// is written at `borrowed[b]` where that is not null (a caller's standard-layout
     /// array of the buffer's dtype and shape, checked by `validate::outputs`) and into a
-    /// fresh array otherwise.
+    /// fresh array otherwise. Every kernel is small (one chunk): `control` is checked
+    /// before each and advanced after it.
     fn execute(
         &self,
         program: &Program,
         last_use: &[Option<usize>],
         inputs: &[ArrayRef],
         borrowed: &[*mut u8],
+        control: Option<&Control>,
     ) -> Result<Vec<Option<Array>>, JitError> {
+        if let Some(c) = control {
+            c.start(vex_expr::control::total_points(program))?;
+        }
         let in_place = |b: usize| borrowed.get(b).copied().filter(|p| !p.is_null());
         let mut slots: Vec<Option<Array>> = program.buffers.iter().map(|_| None).collect();
         for (k, plan) in self.kernels.iter().enumerate() {
+            if let Some(c) = control {
+                c.check()?;
+            }
             let mut fresh = Vec::with_capacity(plan.stores.len());
             for &b in &plan.stores {
                 let decl = &program.buffers[b];
@@ -317,6 +358,9 @@ impl Replay {
                 if status.load(Ordering::Relaxed) == STATUS_NEGATIVE_POWER {
                     return Err(negative_power().into());
                 }
+            }
+            if let Some(c) = control {
+                c.advance(checked_len(&program.kernels[k].shape).unwrap_or(0) as u64);
             }
             for (a, acc) in plan.accs.iter().zip(&mut accs) {
                 let store = &program.kernels[k].stores[a.store];

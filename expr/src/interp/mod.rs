@@ -31,6 +31,7 @@ use self::load::{invalid, Load};
 use self::reduce::Accumulator;
 use self::storage::{alloc, assign, is_standard, try_clone, write_block, Storage};
 use crate::block::Block;
+use crate::control::{total_points, Control};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{BufferId, Kernel, Op, Program, Source};
 use crate::ops;
@@ -39,10 +40,23 @@ use crate::value::{each_variant, Array, ArrayElement, ArrayRef};
 
 /// Runs `program` on `inputs` (in the order of `program.inputs`) and returns its outputs.
 pub fn run(program: &Program, inputs: &[ArrayRef]) -> Result<Vec<Array>> {
+    run_with(program, inputs, None)
+}
+
+/// [`run`], checking `control` after every block of points (see [`crate::control`]): a
+/// cancel stops the run with [`ErrorKind::Cancelled`] within one block's work.
+pub fn run_with(
+    program: &Program,
+    inputs: &[ArrayRef],
+    control: Option<&Control>,
+) -> Result<Vec<Array>> {
     let last_use = validate::program(program)?;
     validate::inputs(program, inputs)?;
+    if let Some(c) = control {
+        c.start(total_points(program))?;
+    }
     let mut slots: Vec<Option<Storage<'static>>> = program.buffers.iter().map(|_| None).collect();
-    execute(program, inputs, &mut slots, &last_use)?;
+    execute(program, inputs, &mut slots, &last_use, control)?;
     let mut outputs: Vec<Array> = Vec::with_capacity(program.outputs.len());
     for (j, &b) in program.outputs.iter().enumerate() {
         let out = match program.outputs[..j].iter().position(|&x| x == b) {
@@ -64,9 +78,23 @@ pub fn run(program: &Program, inputs: &[ArrayRef]) -> Result<Vec<Array>> {
 /// Standard-layout outputs are written in place; others (e.g. Fortran order) get a copy at
 /// the end. On error the outputs' contents are unspecified.
 pub fn run_into(program: &Program, inputs: &[ArrayRef], outputs: &mut [Array]) -> Result<()> {
+    run_into_with(program, inputs, outputs, None)
+}
+
+/// [`run_into`] with a [`Control`], as [`run_with`]. A cancelled run leaves the outputs'
+/// contents unspecified.
+pub fn run_into_with(
+    program: &Program,
+    inputs: &[ArrayRef],
+    outputs: &mut [Array],
+    control: Option<&Control>,
+) -> Result<()> {
     let last_use = validate::program(program)?;
     validate::inputs(program, inputs)?;
     validate::outputs(program, outputs)?;
+    if let Some(c) = control {
+        c.start(total_points(program))?;
+    }
     // Outputs filled by copying after the run: repeats of a buffer, and non-standard ones.
     let mut copies = Vec::new();
     let mut owned = Vec::new();
@@ -80,7 +108,7 @@ pub fn run_into(program: &Program, inputs: &[ArrayRef], outputs: &mut [Array]) -
                 copies.push(j);
             }
         }
-        execute(program, inputs, &mut slots, &last_use)?;
+        execute(program, inputs, &mut slots, &last_use, control)?;
         for (b, slot) in slots.into_iter().enumerate() {
             if let Some(Storage::Owned(a)) = slot {
                 owned.push((b, a));
@@ -112,6 +140,7 @@ fn execute<'o>(
     inputs: &[ArrayRef],
     slots: &mut [Option<Storage<'o>>],
     last_use: &[Option<usize>],
+    control: Option<&Control>,
 ) -> Result<()> {
     for (k, kernel) in program.kernels.iter().enumerate() {
         // The kernel's store buffers are taken out of `slots` while it runs, so that the
@@ -136,7 +165,7 @@ fn execute<'o>(
             };
             store_slot.push(pos);
         }
-        let result = run_kernel(kernel, inputs, slots, &mut outs, &store_slot);
+        let result = run_kernel(kernel, inputs, slots, &mut outs, &store_slot, control);
         for (b, st) in outs {
             slots[b] = Some(st);
         }
@@ -157,6 +186,7 @@ fn run_kernel(
     slots: &[Option<Storage<'_>>],
     outs: &mut [(BufferId, Storage<'_>)],
     store_slot: &[usize],
+    control: Option<&Control>,
 ) -> Result<()> {
     let shape = &kernel.shape;
     let mut loads = Vec::new();
@@ -234,6 +264,10 @@ fn run_kernel(
             acc.add(&vals[kernel.stores[*s].node], &segs, *access)?;
         }
         start += n;
+        if let Some(c) = control {
+            c.advance(n as u64);
+            c.check()?;
+        }
     }
     for (s, _, acc) in accs {
         acc.finish(outs[store_slot[s]].1.array_mut())?;
