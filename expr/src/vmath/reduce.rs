@@ -1,20 +1,16 @@
 //! Argument reduction for the trigonometric functions: `x = q·π/2 + r` with an integer
-//! quadrant `q` (only `q mod 4` matters) and a double-double `|r| <= π/4` (a hair more
-//! where rounding puts `x` on a boundary), accurate to far below an ULP of `r` for every
+//! quadrant `q` (only `q mod 4` matters; the sine and cosine ask for an even or an odd one,
+//! see [`Parity`]) and a double-double `r`, accurate to far below an ULP of `r` for every
 //! finite float64, also where `x` lies within 2^-61 of a multiple of π/2.
 //!
-//! Two reductions are computed in every lane and one is selected, as nothing here may
-//! branch on a value:
-//!
-//! - [`cody_waite`], for `|x| < 2^30`: `q = rint(x·2/π)` and `x − q·π/2` with π/2 split
-//!   into three float64 parts, the first product exact inside a fused multiply-add, the
-//!   rest carried in double-double (the structure of SLEEF's `u1` trigonometric functions).
+//! - [`cody_waite`], for `|x| < 2^30`, in every lane: `x − q·π/2` with π/2 split into three
+//!   float64 parts, the first product exact inside a fused multiply-add, the second exact
+//!   as a two-product (the structure of SLEEF's `u1` trigonometric functions).
 //! - [`payne_hanek`], for `|x| >= 2^30` up to the largest float: `x·(2/π) mod 4` from the
 //!   212 bits of 2/π that matter at `x`'s exponent (a `static` table of bits of 2/π, one
-//!   row per exponent, read with [`Builder::lookup`]), as SLEEF's `rempi` does.
-//!
-//! The huge-argument path costs four table lookups and about 60 operations per lane even
-//! where no lane needs it; it only decides correctness, never the common case's result.
+//!   row per exponent, read with [`Builder::lookup`]), as SLEEF's `rempi` does. Four table
+//!   lookups and about 70 operations per lane: computed only where some lane needs it
+//!   ([`Builder::when_any`]; a backend that cannot branch computes it always and selects).
 
 use super::dd::{self, Dd};
 use super::Builder;
@@ -114,43 +110,131 @@ const fn payne_hanek_table() -> [f64; 4 * PH_ROWS] {
     table
 }
 
-/// `x = q·π/2 + r` for every float64 `x`: the quadrant `q` (any integer congruent to the
-/// true one mod 4) and the double-double `r`, `|r| <= π/4 (1 + 2^-49)`. The results are
-/// meaningless for infinite and NaN `x` (callers replace them).
-pub fn pio2<B: Builder>(b: &mut B, x: B::F) -> (B::I, Dd<B::F>) {
-    let ax = b.abs(x);
-    let limit = b.splat(CODY_WAITE_LIMIT);
-    let small = b.lt(ax, limit);
-    // Keep the Cody-Waite quadrant within `to_int`'s range in the lanes it does not serve.
-    let zero = b.splat(0.0);
-    let x_small = b.select(small, x, zero);
-    let (q_cw, r_cw) = cody_waite(b, x_small);
-    let (q_ph, r_ph) = payne_hanek(b, x);
-    let q = b.select_i(small, q_cw, q_ph);
-    let hi = b.select(small, r_cw.hi, r_ph.hi);
-    let lo = b.select(small, r_cw.lo, r_ph.lo);
-    (q, Dd::new(hi, lo))
+/// Which multiples of π/2 a reduction may take out of `x`: the quadrant `q` it returns has
+/// this parity (any where it is [`Parity::Any`]), and the reduced argument is bounded
+/// accordingly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parity {
+    /// `q = rint(x·2/π)`, `|r| <= π/4`: the tangent's reduction.
+    Any,
+    /// `q` even (`x = (q/2)·π + r`), `|r| <= π/2`: the sine's.
+    Even,
+    /// `q` odd (`x = (q/2)·π + r` with `q/2` a half-integer), `|r| <= π/2`: the cosine's.
+    Odd,
 }
 
-/// The reduction for `|x| < 2^30` (beyond that its error grows past what 1-ULP results
-/// allow): `q = rint(x·2/π)`, then `x − q·(PIO2_1 + PIO2_2 + PIO2_3)`.
+/// `x = q·π/2 + r` for every float64 `x`: the quadrant `q` (of the requested parity; only
+/// `q mod 4` is meaningful) and the double-double `r`, with `|r|` at most π/4 for
+/// [`Parity::Any`] and π/2 otherwise, plus a hair where `x·2/π` rounds across a boundary
+/// (up to `π·2^-24` near `2^30`). `r` is NaN for infinite and NaN
+/// `x`, so whatever is computed from it is too.
 ///
-/// `x − q·PIO2_1` is exact: both are multiples of 2^-52 (of `ulp(x)` when `|x| < 1`) and
-/// the difference is below π/4 + ulp, so it fits in 53 bits and the fused multiply-add
-/// returns it unrounded. `q·PIO2_2` is split exactly by a two-product and the sum kept in
-/// double-double, so the cancellation when `x` is close to a multiple of π/2 loses nothing.
-pub fn cody_waite<B: Builder>(b: &mut B, x: B::F) -> (B::I, Dd<B::F>) {
-    let qf = b.mul_c(x, TWO_OVER_PI);
-    let qf = b.rint(qf);
+/// The Cody-Waite reduction is computed in every lane; the Payne-Hanek one, an order of
+/// magnitude dearer, only where some lane of the vector is finite and `|x| >= 2^30`
+/// ([`Builder::when_any`]).
+pub fn pio2<B: Builder>(b: &mut B, x: B::F, parity: Parity) -> (B::I, Dd<B::F>) {
+    let qf = match parity {
+        Parity::Any => {
+            let q = b.mul_c(x, TWO_OVER_PI);
+            b.rint(q)
+        }
+        Parity::Even => {
+            let k = b.mul_c(x, TWO_OVER_PI / 2.0);
+            let k = b.rint(k);
+            b.add(k, k)
+        }
+        Parity::Odd => {
+            // q = 2·rint(x/π − 1/2) + 1.
+            let k = b.mul_c(x, TWO_OVER_PI / 2.0);
+            let k = b.add_c(k, -0.5);
+            let k = b.rint(k);
+            let k = b.add(k, k);
+            b.add_c(k, 1.0)
+        }
+    };
+    let r = cody_waite(b, x, qf, parity == Parity::Odd);
+
+    let ax = b.abs(x);
+    let limit = b.splat(CODY_WAITE_LIMIT);
+    let max = b.splat(f64::MAX);
+    let large = b.le(limit, ax);
+    let finite = b.le(ax, max);
+    let huge = b.and(large, finite);
+    let slow = b.when_any(huge, &[qf, r.hi, r.lo], |b| {
+        let (q, r) = payne_hanek(b, x);
+        let (q, r) = with_parity(b, q, r, parity);
+        vec![q, r.hi, r.lo]
+    });
+    let q = b.select(huge, slow[0], qf);
+    let hi = b.select(huge, slow[1], r.hi);
+    let lo = b.select(huge, slow[2], r.lo);
+    (b.to_int(q), Dd::new(hi, lo))
+}
+
+/// `(q, r)` with `|r| <= π/4` moved to a quadrant of the requested parity: where `q` has
+/// the other one, `q ± 1` and `r ∓ π/2` (towards zero, so `|r| <= π/2`), in double-double.
+fn with_parity<B: Builder>(b: &mut B, q: B::F, r: Dd<B::F>, parity: Parity) -> (B::F, Dd<B::F>) {
+    let want_odd = match parity {
+        Parity::Any => return (q, r),
+        Parity::Even => false,
+        Parity::Odd => true,
+    };
+    // q is an integral float below 2^52: its parity through `q − 2·floor(q/2)`.
+    let half = b.mul_c(q, 0.5);
+    let half = b.floor(half);
+    let minus_two = b.splat(-2.0);
+    let bit = b.fma(half, minus_two, q);
+    let target = b.splat(if want_odd { 1.0 } else { 0.0 });
+    let wrong = b.eq(bit, target);
+    let wrong = b.not(wrong);
+    let zero = b.splat(0.0);
+    let positive = b.gt(r.hi, zero);
+    let not_positive = b.not(positive);
+    let up = b.and(wrong, positive);
+    let down = b.and(wrong, not_positive);
+    let step = b.select_c(down, -1.0, zero);
+    let step = b.select_c(up, 1.0, step);
+    let q = b.add(q, step);
+    let shift_hi = b.select_c(down, PIO2_1, zero);
+    let shift_hi = b.select_c(up, -PIO2_1, shift_hi);
+    let shift_lo = b.select_c(down, PIO2_2, zero);
+    let shift_lo = b.select_c(up, -PIO2_2, shift_lo);
+    (q, dd::add(b, r, Dd::new(shift_hi, shift_lo)))
+}
+
+/// `x − q·π/2` for an integral `q` near `x·2/π` (within 1), accurate for `|x| < 2^30`
+/// (beyond that its error grows past what 1-ULP results allow), with π/2 in three parts
+/// `PIO2_1 + PIO2_2 + PIO2_3`.
+///
+/// `x − q·PIO2_1` is exact inside the fused multiply-add: `q·PIO2_1` is a multiple of
+/// 2^-52, and where `q != 0`, `|x| >= π/4` is a multiple of 2^-53, so the difference,
+/// below 2 in magnitude, fits in 53 bits. The one exception is an odd `q = ±1` for
+/// `|x| < 1` (the cosine's reduction, `odd_q`): there `q·PIO2_1 = ±PIO2_1` exactly, and the
+/// rounding error of the difference is recovered by a fast two-sum. `q·PIO2_2` is split
+/// exactly by a two-product, so the cancellation when `x` is close to a multiple of π/2
+/// loses nothing; the small terms are summed into the low part, which stays below
+/// 2^-50 of the result: their roundings are far below an ULP of it.
+pub fn cody_waite<B: Builder>(b: &mut B, x: B::F, q: B::F, odd_q: bool) -> Dd<B::F> {
     let minus_p1 = b.splat(-PIO2_1);
-    let r1 = b.fma(qf, minus_p1, x);
+    let r1 = b.fma(q, minus_p1, x);
     let minus_p2 = b.splat(-PIO2_2);
-    let p2 = dd::two_prod(b, qf, minus_p2);
+    let p2 = dd::two_prod(b, q, minus_p2);
     let r = dd::two_sum(b, r1, p2.hi);
-    let r = dd::add_f(b, r, p2.lo);
-    let p3 = b.mul_c(qf, -PIO2_3);
-    let r = dd::add_f(b, r, p3);
-    (b.to_int(qf), r)
+    let p3 = b.mul_c(q, -PIO2_3);
+    let lo = b.add(r.lo, p2.lo);
+    let mut lo = b.add(lo, p3);
+    if odd_q {
+        let p1 = b.mul(q, minus_p1);
+        let t = b.sub(r1, p1);
+        let e = b.sub(x, t);
+        let ax = b.abs(x);
+        let one = b.splat(1.0);
+        let tiny = b.lt(ax, one);
+        let zero = b.splat(0.0);
+        let e = b.select(tiny, e, zero);
+        lo = b.add(lo, e);
+    }
+    Dd::new(r.hi, lo)
 }
 
 /// The exact reduction for `|x| >= 2^30` (any finite `x`; lanes with smaller exponents
@@ -164,8 +248,8 @@ pub fn cody_waite<B: Builder>(b: &mut B, x: B::F) -> (B::I, Dd<B::F>) {
 /// the cancellation that makes the fraction tiny happens in exact operations: the small
 /// terms are added first in double-double (rounding errors near 2^-155 absolute), the
 /// exact fraction of the large terms last. The fraction `f`, `|f| <= 1/2`, times π/2 in
-/// double-double is `r`; the integer parts summed give `q`.
-pub fn payne_hanek<B: Builder>(b: &mut B, x: B::F) -> (B::I, Dd<B::F>) {
+/// double-double is `r`; the integer parts summed give `q` (an integral float).
+pub fn payne_hanek<B: Builder>(b: &mut B, x: B::F) -> (B::F, Dd<B::F>) {
     let bits = b.to_bits(x);
     // The biased exponent and the row it selects, clamped into the table.
     let exp_field = b.lshr(bits, 52);
@@ -234,8 +318,7 @@ pub fn payne_hanek<B: Builder>(b: &mut B, x: B::F) -> (B::I, Dd<B::F>) {
     let r = dd::mul(b, f, pio2);
 
     let n = b.add(nh, nl);
-    let n = b.add(n, ns);
-    (b.to_int(n), r)
+    (b.add(n, ns), r)
 }
 
 #[cfg(test)]
@@ -282,8 +365,10 @@ mod tests {
             x = x * 1.000_1 + i as f64;
             let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
             let xs = sign * x;
-            let (qc, rc) = cody_waite(&mut b, xs);
+            let qf = (xs * TWO_OVER_PI).round_ties_even();
+            let (qc, rc) = (qf as i64, cody_waite(&mut b, xs, qf, false));
             let (qp, rp) = payne_hanek(&mut b, xs);
+            let qp = qp as i64;
             assert!(x < 2f64.powi(36));
             assert_eq!((qc - qp).rem_euclid(4), 0, "quadrant of {xs}");
             let diff = (rc.hi - rp.hi) + (rc.lo - rp.lo);
@@ -301,7 +386,7 @@ mod tests {
         while x < f64::MAX / 1.7 {
             x *= 1.7;
             for xs in [x, -x, f64::from_bits(x.to_bits() + 12_345)] {
-                let (q, r) = pio2(&mut b, xs);
+                let (q, r) = pio2(&mut b, xs, Parity::Any);
                 assert!(
                     r.hi.abs() <= std::f64::consts::FRAC_PI_4 * (1.0 + 1e-15),
                     "{xs}"
@@ -317,12 +402,46 @@ mod tests {
         // 6381956970095103·2^797 is within 4.7e-19 of a multiple of π/2 (Muller), the
         // closest any float64 comes; the reduced argument must still be correct.
         let x = 6_381_956_970_095_103.0 * 2f64.powi(797);
-        let (_, r) = pio2(&mut Scalar, x);
+        let (_, r) = pio2(&mut Scalar, x, Parity::Any);
         // x − k·π/2 = 4.687165924254627611e-19 (mpmath at 3000 bits).
         let want = 4.687_165_924_254_628e-19;
         assert!((r.hi.abs() - want).abs() <= want * 1e-16, "{r:?}");
         // π/2 rounded leaves the rest of π/2, to double-double precision.
-        let (q, r) = pio2(&mut Scalar, PIO2_1);
+        let (q, r) = pio2(&mut Scalar, PIO2_1, Parity::Any);
         assert_eq!((q, r.hi, r.lo), (1, -PIO2_2, -PIO2_3));
+    }
+
+    #[test]
+    fn even_and_odd_quadrants_keep_the_angle() {
+        // Small, medium and huge arguments (both reductions), near multiples of π/2 too.
+        let mut b = Scalar;
+        let mut xs: Vec<f64> = (1..4000).map(|i| i as f64 * 0.0123 - 24.6).collect();
+        xs.extend((1..200).map(|k| k as f64 * std::f64::consts::FRAC_PI_2));
+        xs.extend([
+            0.0, -0.0, 1e-300, -0.999, 0.999, 1.0, -1.0, 7e8, 3e9, -1e15, 1e300,
+        ]);
+        for x in xs {
+            let (q0, r0) = pio2(&mut b, x, Parity::Any);
+            let want = angle(q0, r0);
+            for (parity, odd) in [(Parity::Even, 0), (Parity::Odd, 1)] {
+                let (q, r) = pio2(&mut b, x, parity);
+                assert_eq!(q.rem_euclid(2), odd, "{parity:?} quadrant of {x}");
+                let bound = std::f64::consts::FRAC_PI_2 + 1e-6;
+                assert!(r.hi.abs() <= bound, "{parity:?} {x}: {r:?}");
+                let got = angle(q, r);
+                let tol = 1e-15 * (1.0 + x.abs() * 1e-16);
+                assert!(
+                    (got.0 - want.0).abs() <= tol && (got.1 - want.1).abs() <= tol,
+                    "{parity:?} {x}: {got:?} vs {want:?}"
+                );
+                if x != 0.0 && x.abs() < 2.0 {
+                    // The reduced argument to double-double precision, against the
+                    // quadrant-free reduction.
+                    let diff = (r.hi - r0.hi) + (r.lo - r0.lo);
+                    let turn = (q - q0) as f64 * std::f64::consts::FRAC_PI_2;
+                    assert!((diff + turn).abs() <= 1e-15, "{parity:?} {x}");
+                }
+            }
+        }
     }
 }

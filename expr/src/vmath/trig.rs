@@ -1,20 +1,20 @@
 //! The circular functions `sin`, `cos` and `tan`, within 1 ULP for every float64 argument.
 //!
-//! All three start from [`reduce::pio2`]: `x = q·π/2 + r` with a double-double `r`,
-//! `|r| <= π/4`, exact enough for the hugest arguments. The polynomials and the way they are
-//! finished in double-double follow SLEEF's `u1` functions (`xsin_u1`, `xtan_u1`), whose
-//! published minimax coefficients they use:
+//! All three start from [`reduce::pio2`]: `x = q·π/2 + r` with a double-double `r`, exact
+//! enough for the hugest arguments. The polynomials follow SLEEF's `u1` functions
+//! (`xsin_u1`, `xcos_u1`, `xtan_u1`), whose published minimax coefficients they use:
 //!
-//! - `sin` moves odd quadrants to the nearest multiple of π (`r ∓ π/2`, in double-double),
-//!   so one odd polynomial on `[−π/2, π/2]` serves every lane (no second polynomial to
-//!   evaluate and select from); `cos(x) = sin(x + π/2)` is the same with `q + 1`.
+//! - `sin` reduces by multiples of π (an even `q`, `|r| <= π/2`) and `cos` by odd multiples
+//!   of π/2, so both are `±sin(r)`, one odd polynomial on `[−π/2, π/2]` for every lane.
 //! - `tan` evaluates an odd polynomial on `[−π/4, π/4]`; in odd quadrants
-//!   `tan(r + π/2) = 1/tan(−r)`, one double-double division.
+//!   `tan(r + π/2) = −1/tan(r)`, a reciprocal refined by one Newton step.
 //!
-//! Only the last addition `hi + lo` rounds the result, which keeps the error near 0.5 ULP.
+//! The polynomial's leading terms are carried in double-double (`s·(1 + s²·(−1/6 + …))` has
+//! its `1 + …` and the product by `s` exact enough), so the final rounding is the one that
+//! matters and the error stays near 0.5 ULP.
 
 use super::dd::{self, Dd};
-use super::reduce;
+use super::reduce::{self, Parity};
 use super::Builder;
 
 /// `c1 … c7` with `sin(s) ≈ s·(1 + s²·(−1/6 + s²·(c1 + c2·s² + … + c7·s¹²)))` on
@@ -54,121 +54,103 @@ const TAN_C0: f64 = 0.333333333333335;
 
 /// `sin(x)` within 1 ULP: `sin(±0) = ±0`, NaN for `±inf` and NaN.
 pub fn sin<B: Builder>(b: &mut B, x: B::F) -> B::F {
-    let (q, r) = reduce::pio2(b, x);
-    let y = sin_quadrant(b, q, r);
+    let (q, r) = reduce::pio2(b, x, Parity::Even);
+    let y = signed_sin(b, q, r);
     let zero = b.splat(0.0);
     let is_zero = b.eq(x, zero);
-    let y = b.select(is_zero, x, y);
-    nan_unless_finite(b, x, y)
+    b.select(is_zero, x, y)
 }
 
 /// `cos(x)` within 1 ULP: `cos(±0) = 1`, NaN for `±inf` and NaN.
 pub fn cos<B: Builder>(b: &mut B, x: B::F) -> B::F {
-    let (q, r) = reduce::pio2(b, x);
+    let (q, r) = reduce::pio2(b, x, Parity::Odd);
+    // cos((2k + 1)·π/2 + r) = (−1)^(k+1)·sin(r): the sign of an even q + 1.
     let one = b.splat_i(1);
     let q = b.iadd(q, one);
-    let y = sin_quadrant(b, q, r);
-    nan_unless_finite(b, x, y)
+    signed_sin(b, q, r)
 }
 
 /// `tan(x)` within 1 ULP: `tan(±0) = ±0`, NaN for `±inf` and NaN.
 pub fn tan<B: Builder>(b: &mut B, x: B::F) -> B::F {
-    let (q, r) = reduce::pio2(b, x);
+    let (q, r) = reduce::pio2(b, x, Parity::Any);
+    let s2 = square(b, r);
+    let u = b.poly(s2.hi, &TAN_TAIL);
+    let w = one_plus_tail(b, TAN_C0, u, s2);
+    // t = tan(r) = r·w in double-double.
+    let p = dd::two_prod(b, r.hi, w.hi);
+    let c = b.mul(r.hi, w.lo);
+    let c = b.fma(r.lo, w.hi, c);
+    let lo = b.add(p.lo, c);
+    let t = dd::Dd::new(p.hi, lo);
+
+    // Odd quadrants: tan(r + π/2) = −1/tan(r). The residual 1 − q1·t.hi of the rounded
+    // reciprocal is exact in a fused multiply-add, so one Newton step from it (less the
+    // low part's share) rounds once.
+    let one = b.splat(1.0);
+    let q1 = b.div(one, t.hi);
+    let minus_q1 = b.neg(q1);
+    let e = b.fma(minus_q1, t.hi, one);
+    let e = b.fma(minus_q1, t.lo, e);
+    let recip = b.fma(q1, e, q1);
+    let minus_recip = b.neg(recip);
+    let t = dd::to_f(b, t);
+
     let one_i = b.splat_i(1);
     let low_bit = b.iand(q, one_i);
     let odd = b.ieq(low_bit, one_i);
-    let neg_hi = b.neg(r.hi);
-    let neg_lo = b.neg(r.lo);
-    let s = Dd::new(b.select(odd, neg_hi, r.hi), b.select(odd, neg_lo, r.lo));
-
-    let s2 = dd::square(b, s);
-    let u = b.poly(s2.hi, &TAN_TAIL);
-    let us = b.mul(u, s2.hi);
-    let c0 = b.splat(TAN_C0);
-    let v = dd::fast_two_sum(b, c0, us);
-    let w = dd::mul(b, v, s2);
-    let w = one_plus(b, w);
-    let t = dd::mul(b, s, w);
-
-    // Odd quadrants: tan(r + π/2) = −1/tan(r) = 1/tan(−r). One division serves all lanes.
-    let one = b.splat(1.0);
+    let y = b.select(odd, minus_recip, t);
     let zero = b.splat(0.0);
-    let num = Dd::new(b.select(odd, one, t.hi), b.select(odd, zero, t.lo));
-    let den = Dd::new(b.select(odd, t.hi, one), b.select(odd, t.lo, zero));
-    let y = dd::div(b, num, den);
-    let y = dd::to_f(b, y);
-
     let is_zero = b.eq(x, zero);
-    let y = b.select(is_zero, x, y);
-    nan_unless_finite(b, x, y)
+    b.select(is_zero, x, y)
 }
 
-/// `sin(q·π/2 + r)` for `|r| <= π/4`.
-///
-/// In an odd quadrant the angle is moved to the nearest multiple of π,
-/// `q·π/2 + r = (q ± 1)·π/2 + (r ∓ π/2)`, so that `sin(x) = ±sin(s)` with `|s| <= π/2`
-/// and the sign given by the parity of `m = (q ± 1)/2`.
-fn sin_quadrant<B: Builder>(b: &mut B, q: B::I, r: Dd<B::F>) -> B::F {
-    let one_i = b.splat_i(1);
-    let low_bit = b.iand(q, one_i);
-    let odd = b.ieq(low_bit, one_i);
-    let zero = b.splat(0.0);
-    let positive = b.gt(r.hi, zero);
-    let not_positive = b.not(positive);
-    let up = b.and(odd, positive);
-    let down = b.and(odd, not_positive);
-
-    let minus_one_i = b.splat_i(-1);
-    let zero_i = b.splat_i(0);
-    let step = b.select_i(down, minus_one_i, zero_i);
-    let step = b.select_i(up, one_i, step);
-    let m = b.iadd(q, step);
-    let m = b.ashr(m, 1);
-
-    let (p1, p2) = (reduce::PIO2_1, reduce::PIO2_2);
-    let shift_hi = b.select_c(down, p1, zero);
-    let shift_hi = b.select_c(up, -p1, shift_hi);
-    let shift_lo = b.select_c(down, p2, zero);
-    let shift_lo = b.select_c(up, -p2, shift_lo);
-    let s = dd::add(b, r, Dd::new(shift_hi, shift_lo));
-
-    let y = sin_poly(b, s);
-    // Negate where m is odd.
-    let m_odd = b.iand(m, one_i);
-    let sign = b.shl(m_odd, 63);
+/// `±sin(r)` for `|r| <= π/2`, negated where bit 1 of the even quadrant `q` is set
+/// (`x = (q/2)·π + r`).
+fn signed_sin<B: Builder>(b: &mut B, q: B::I, r: Dd<B::F>) -> B::F {
+    let s2 = square(b, r);
+    let u = b.poly(s2.hi, &SIN_TAIL);
+    let w = one_plus_tail(b, SIN_C0, u, s2);
+    // r·w, rounded once (r.lo·w.lo is below 2^-100 of it).
+    let c = b.mul(r.hi, w.lo);
+    let c = b.fma(r.lo, w.hi, c);
+    let y = b.fma(r.hi, w.hi, c);
+    // Bit 1 of q into the sign bit (masked: q is garbage where x is not finite, and y
+    // must stay NaN there).
+    let sign = b.shl(q, 62);
+    let sign_bit = b.splat_i(i64::MIN);
+    let sign = b.iand(sign, sign_bit);
     let bits = b.to_bits(y);
     let bits = b.ixor(bits, sign);
     b.bits_to_float(bits)
 }
 
-/// `sin(s)` for a double-double `|s| <= π/2`, rounded once at the end.
-fn sin_poly<B: Builder>(b: &mut B, s: Dd<B::F>) -> B::F {
-    let s2 = dd::square(b, s);
-    let u = b.poly(s2.hi, &SIN_TAIL);
+/// `s²` for a double-double `s`, as an unnormalised double-double (`|lo| <= 2^-51·|hi|`).
+fn square<B: Builder>(b: &mut B, s: Dd<B::F>) -> Dd<B::F> {
+    let p = dd::two_prod(b, s.hi, s.hi);
+    let twice = b.add(s.hi, s.hi);
+    let lo = b.fma(twice, s.lo, p.lo);
+    Dd::new(p.hi, lo)
+}
+
+/// `1 + s²·(c0 + u·s²)` as a normalised double-double, for the sine's and tangent's
+/// tails (where `|c0·s²| <= 1/2` and `|u·s⁴| <= |c0·s²|/4`).
+///
+/// `c0·s²` is split exactly (two-product, plus `c0·s².lo`), and the sums with `u·s⁴` and
+/// with 1 are exact fast two-sums, so the one rounding of note is that of `u·s⁴` itself,
+/// as in SLEEF's `u1` functions.
+fn one_plus_tail<B: Builder>(b: &mut B, c0: f64, u: B::F, s2: Dd<B::F>) -> Dd<B::F> {
     let us = b.mul(u, s2.hi);
-    let c0 = b.splat(SIN_C0);
-    let v = dd::fast_two_sum(b, c0, us);
-    let w = dd::mul(b, v, s2);
-    let w = one_plus(b, w);
-    let y = dd::mul(b, s, w);
-    dd::to_f(b, y)
-}
-
-/// `1 + w` as a double-double, for `|w| < 1`.
-fn one_plus<B: Builder>(b: &mut B, w: Dd<B::F>) -> Dd<B::F> {
+    let c0v = b.splat(c0);
+    let p = dd::two_prod(b, c0v, s2.hi);
+    let small = b.fma(c0v, s2.lo, p.lo);
+    let small = b.fma(us, s2.lo, small);
+    let m = b.mul(us, s2.hi);
+    let v = dd::fast_two_sum(b, p.hi, m);
+    let lo = b.add(v.lo, small);
     let one = b.splat(1.0);
-    let sum = dd::fast_two_sum(b, one, w.hi);
-    let lo = b.add(sum.lo, w.lo);
-    dd::fast_two_sum(b, sum.hi, lo)
-}
-
-/// `y` where `x` is finite, NaN where it is infinite or NaN.
-fn nan_unless_finite<B: Builder>(b: &mut B, x: B::F, y: B::F) -> B::F {
-    let ax = b.abs(x);
-    let max = b.splat(f64::MAX);
-    let finite = b.le(ax, max);
-    let nan = b.splat(f64::NAN);
-    b.select(finite, y, nan)
+    let w = dd::fast_two_sum(b, one, v.hi);
+    let lo = b.add(w.lo, lo);
+    Dd::new(w.hi, lo)
 }
 
 #[cfg(test)]

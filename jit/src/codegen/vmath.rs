@@ -1,6 +1,8 @@
-//! The vector math algorithms of [`vex_expr::vmath`] emitted inline as Cranelift IR.
+//! The vector math algorithms of [`vex_expr::vmath`] as Cranelift IR, and calls of them.
 //!
-//! [`Clif`] implements [`vmath::Builder`] over one `f64` (the scalar loop and tails) or
+//! Kernels call each algorithm's function in the process-wide [`mathlib`] ([`call`],
+//! [`binary`]), which is compiled from [`Clif`]; only `sqrt`, one instruction, is emitted
+//! in place. [`Clif`] implements [`vmath::Builder`] over one `f64` (the scalar loop and tails) or
 //! one `f64x2` (the vector loop): floats are `F64`/`F64X2` values, integers `I64`/`I64X2`,
 //! and masks what a comparison gives (`I8` 0/1 for scalars, all-ones `I64X2` lanes for
 //! vectors). float32 operands are promoted to float64, computed, and rounded once
@@ -22,6 +24,8 @@ use vex_expr::ir::{BinaryOp, Func, Op};
 use vex_expr::vmath::{self, Builder};
 use vex_expr::DType;
 
+use super::mathlib::{self, MathFn};
+
 /// Whether node operation `op`, with operands of dtype `arg`, is computed inline by a
 /// [`vmath`] algorithm (float operands, a registered function or operator).
 pub(crate) fn covers(op: &Op, arg: DType) -> bool {
@@ -35,21 +39,72 @@ pub(crate) fn covers(op: &Op, arg: DType) -> bool {
     }
 }
 
-/// `f(args)` inline, for arguments of one type among `F64`, `F32`, `F64X2` and `F32X4`;
-/// `None` where [`vmath`] has no algorithm for `f` or the type is another.
+/// `f(args)` for arguments of one type among `F64`, `F32`, `F64X2` and `F32X4`, as a call
+/// of its [`mathlib`] function (inline where the algorithm is a single instruction);
+/// `None` where [`vmath`] has no algorithm for `f`, the type is another, or the library
+/// function could not be compiled.
 pub(crate) fn call(b: &mut FunctionBuilder, f: Func, args: &[Value]) -> Option<Value> {
     if !vmath::has(f) {
         return None;
     }
-    per_f64(b, args, |m, xs| vmath::call(m, f, xs))
+    if f == Func::Sqrt {
+        return per_f64(b, args, |m, xs| vmath::call(m, f, xs));
+    }
+    library_call(b, MathFn::Call(f), args)
 }
 
-/// The float binary operator `op` inline (see [`call`]).
+/// The float binary operator `op` (see [`call`]).
 pub(crate) fn binary(b: &mut FunctionBuilder, op: BinaryOp, x: Value, y: Value) -> Option<Value> {
     if !vmath::has_binary(op) {
         return None;
     }
-    per_f64(b, &[x, y], |m, xs| vmath::binary(m, op, xs[0], xs[1]))
+    library_call(b, MathFn::Binary(op), &[x, y])
+}
+
+/// Calls `f`'s library function on `args`: `f64x2` vectors directly, scalars splatted into
+/// both lanes (lane 0 of the result kept), `f32` lanes promoted and the result rounded
+/// back once, an `f32x4` as two promoted halves.
+fn library_call(b: &mut FunctionBuilder, f: MathFn, args: &[Value]) -> Option<Value> {
+    if args.len() != f.arity() {
+        return None;
+    }
+    let addr = mathlib::address(f).ok()?;
+    let sig = mathlib::signature(f, b.func.signature.call_conv);
+    let sig = b.import_signature(sig);
+    let emit = |b: &mut FunctionBuilder, xs: &[Value]| -> Option<Value> {
+        let callee = b.ins().iconst(types::I64, addr as i64);
+        let call = b.ins().call_indirect(sig, callee, xs);
+        Some(b.inst_results(call)[0])
+    };
+    let ty = b.func.dfg.value_type(*args.first()?);
+    if args.iter().any(|&a| b.func.dfg.value_type(a) != ty) {
+        return None;
+    }
+    match ty {
+        types::F64 | types::F32 => {
+            let wide: Vec<Value> = args
+                .iter()
+                .map(|&a| {
+                    let a = if ty == types::F32 {
+                        b.ins().fpromote(types::F64, a)
+                    } else {
+                        a
+                    };
+                    b.ins().splat(types::F64X2, a)
+                })
+                .collect();
+            let r = emit(b, &wide)?;
+            let r = b.ins().extractlane(r, 0);
+            Some(if ty == types::F32 {
+                b.ins().fdemote(types::F32, r)
+            } else {
+                r
+            })
+        }
+        types::F64X2 => emit(b, args),
+        types::F32X4 => per_f32x4_half(b, args, emit),
+        _ => None,
+    }
 }
 
 /// Runs `emit` on `args` as float64: directly for `F64`/`F64X2`, promoted and rounded
@@ -74,24 +129,32 @@ fn per_f64(
             let r = emit(&mut Clif::new(b, false), &wide)?;
             Some(b.ins().fdemote(types::F32, r))
         }
-        types::F32X4 => {
-            let lo: Vec<Value> = args.iter().map(|&a| b.ins().fvpromote_low(a)).collect();
-            let hi: Vec<Value> = args
-                .iter()
-                .map(|&a| {
-                    let swapped = swap_halves(b, a);
-                    b.ins().fvpromote_low(swapped)
-                })
-                .collect();
-            let r_lo = emit(&mut Clif::new(b, true), &lo)?;
-            let r_hi = emit(&mut Clif::new(b, true), &hi)?;
-            let n_lo = b.ins().fvdemote(r_lo);
-            let n_hi = b.ins().fvdemote(r_hi);
-            // The low 64 bits of each narrowed half: [lo0, lo1, hi0, hi1].
-            Some(byte_shuffle(b, n_lo, n_hi, |k| k))
-        }
+        types::F32X4 => per_f32x4_half(b, args, |b, xs| emit(&mut Clif::new(b, true), xs)),
         _ => None,
     }
+}
+
+/// `emit` (on `f64x2` values) applied to the low and the high halves of `f32x4` `args`,
+/// each promoted, and the two results narrowed back into one `f32x4`.
+fn per_f32x4_half(
+    b: &mut FunctionBuilder,
+    args: &[Value],
+    emit: impl Fn(&mut FunctionBuilder, &[Value]) -> Option<Value>,
+) -> Option<Value> {
+    let lo: Vec<Value> = args.iter().map(|&a| b.ins().fvpromote_low(a)).collect();
+    let hi: Vec<Value> = args
+        .iter()
+        .map(|&a| {
+            let swapped = swap_halves(b, a);
+            b.ins().fvpromote_low(swapped)
+        })
+        .collect();
+    let r_lo = emit(b, &lo)?;
+    let r_hi = emit(b, &hi)?;
+    let n_lo = b.ins().fvdemote(r_lo);
+    let n_hi = b.ins().fvdemote(r_hi);
+    // The low 64 bits of each narrowed half: [lo0, lo1, hi0, hi1].
+    Some(byte_shuffle(b, n_lo, n_hi, |k| k))
 }
 
 fn little() -> MemFlagsData {
