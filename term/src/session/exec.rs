@@ -227,9 +227,11 @@ impl Session {
                 .sum(),
             Err(e) => return fail(e),
         };
+        // Every run under one control: a cancel stops the whole `:time`.
+        let evaluation = self.interrupt.begin();
         let run = || -> Result<Duration, vex::Error> {
             let start = Instant::now();
-            program.run(&vars)?;
+            program.run_with(&vars, &evaluation.control)?;
             Ok(start.elapsed())
         };
         let warm = match run() {

@@ -12,6 +12,7 @@ mod base64;
 mod command;
 mod exec;
 mod help;
+mod interrupt;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,8 @@ use serde::{Deserialize, Serialize};
 use vex::{Array, Context, Value};
 
 pub use command::{is_command, BackendChoice, Command};
+#[allow(unused_imports)] // for the terminal UI; the script runner needs only `handle`
+pub use interrupt::{Interrupt, Running};
 
 /// What a client asks of the session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -159,6 +162,9 @@ pub struct Session {
     /// The compilation context, rebuilt for the settings after a restore.
     #[serde(skip)]
     engine: Engine,
+    /// The evaluation in progress, for clients on other threads.
+    #[serde(skip)]
+    interrupt: Interrupt,
 }
 
 /// The compilation context for the current settings, and the thread count applied.
@@ -277,6 +283,14 @@ impl Session {
         &self.settings
     }
 
+    /// A handle another thread can use to follow and cancel the cell this session is
+    /// evaluating while [`Session::handle`] runs (see [`Interrupt`]). Take it before moving
+    /// the session to a worker thread; every clone sees every later evaluation.
+    #[allow(dead_code)] // for the terminal UI; the script runner needs only `handle`
+    pub fn interrupt(&self) -> Interrupt {
+        self.interrupt.clone()
+    }
+
     fn log(&mut self, input: String, outcome: Outcome, start: Instant) -> Notice {
         self.next_number += 1;
         let cell = Cell {
@@ -294,7 +308,13 @@ impl Session {
     /// Runs statements: all assignments take effect together, or none do.
     fn run_code(&mut self, code: &str) -> Outcome {
         let vars = operands(&self.vars);
-        let result = self.engine.context(&self.settings).run_cell(code, &vars);
+        let evaluation = self.interrupt.begin();
+        let result = self.engine.context(&self.settings).run_cell_with(
+            code,
+            &vars,
+            &evaluation.control,
+        );
+        drop(evaluation);
         drop(vars);
         match result {
             Ok(cell) => {
