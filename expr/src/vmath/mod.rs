@@ -18,6 +18,7 @@ pub mod atrig;
 pub mod dd;
 pub mod exp;
 pub mod hyperbolic;
+pub mod log;
 pub mod reduce;
 pub mod trig;
 
@@ -362,6 +363,10 @@ pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
         Func::Sin => trig::sin(b, args[0]),
         Func::Cos => trig::cos(b, args[0]),
         Func::Tan => trig::tan(b, args[0]),
+        Func::Log => log::log(b, args[0]),
+        Func::Log2 => log::log2(b, args[0]),
+        Func::Log10 => log::log10(b, args[0]),
+        Func::Log1p => log::log1p(b, args[0]),
         _ => return None,
     })
 }
