@@ -107,6 +107,24 @@ pub fn div<B: Builder>(b: &mut B, x: Dd<B::F>, y: Dd<B::F>) -> Dd<B::F> {
     fast_two_sum(b, q1, q2)
 }
 
+/// The double-double square root of a double-double `x` with `x.hi >= 0`: `r = √x.hi`
+/// corrected by `(x − r²)/(2r)`, with `r²` exact as a product and `x.hi − r²` exact
+/// (Sterbenz), so only the correction's own rounding remains (about 2^-104 relative).
+/// `√0 = 0` (the correction would be `0/0`).
+pub fn sqrt<B: Builder>(b: &mut B, x: Dd<B::F>) -> Dd<B::F> {
+    let r = b.sqrt(x.hi);
+    let p = two_prod(b, r, r);
+    let d = b.sub(x.hi, p.hi);
+    let d = b.sub(d, p.lo);
+    let d = b.add(d, x.lo);
+    let twice = b.add(r, r);
+    let c = b.div(d, twice);
+    let zero = b.splat(0.0);
+    let is_zero = b.eq(r, zero);
+    let c = b.select(is_zero, zero, c);
+    fast_two_sum(b, r, c)
+}
+
 /// The value rounded to one float64.
 pub fn to_f<B: Builder>(b: &mut B, x: Dd<B::F>) -> B::F {
     b.add(x.hi, x.lo)
@@ -132,6 +150,22 @@ mod tests {
         let p = two_prod(&mut b, 1.0 + f64::EPSILON, 1.0 - f64::EPSILON);
         assert_eq!(p.hi, 1.0);
         assert_eq!(p.lo, -f64::EPSILON * f64::EPSILON);
+    }
+
+    #[test]
+    fn square_root_carries_the_residual() {
+        let mut b = Scalar;
+        // √2 to about 106 bits: its square is 2 within 2^-103.
+        let r = sqrt(&mut b, Dd::new(2.0, 0.0));
+        let back = square(&mut b, r);
+        assert_eq!(back.hi, 2.0);
+        assert!(back.lo.abs() < 2f64.powi(-102), "{back:?}");
+        assert!(r.lo != 0.0);
+        // The low part of the argument counts: √(1 + 2^-80) = 1 + 2^-81.
+        let r = sqrt(&mut b, Dd::new(1.0, 2f64.powi(-80)));
+        assert_eq!((r.hi, r.lo), (1.0, 2f64.powi(-81)));
+        let r = sqrt(&mut b, Dd::new(0.0, 0.0));
+        assert_eq!((r.hi, r.lo), (0.0, 0.0));
     }
 
     #[test]

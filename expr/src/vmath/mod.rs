@@ -15,9 +15,11 @@
 //! in the README.
 
 pub mod atrig;
+pub mod cbrt;
 pub mod dd;
 pub mod exp;
 pub mod hyperbolic;
+pub mod hypot;
 pub mod log;
 pub mod reduce;
 pub mod trig;
@@ -367,6 +369,8 @@ pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
         Func::Log2 => log::log2(b, args[0]),
         Func::Log10 => log::log10(b, args[0]),
         Func::Log1p => log::log1p(b, args[0]),
+        Func::Cbrt => cbrt::cbrt(b, args[0]),
+        Func::Hypot => hypot::hypot(b, args[0], args[1]),
         _ => return None,
     })
 }
