@@ -50,7 +50,46 @@ fn first_call(ctx: &vex::Context, expr: &str, names: &[&str]) -> f64 {
     start.elapsed().as_secs_f64() * 1e6
 }
 
+/// `VEX_COMPILE_LOOP=K`: compiles arc distance `K` times on fresh JITs (for profiling).
+fn compile_loop(k: usize) {
+    let small = Array1::from_shape_fn(16, |i| i as f64 / 16.0);
+    let mut vars = vex::Vars::new();
+    for n in ["theta_1", "theta_2", "phi_1", "phi_2"] {
+        vars.insert(n, &small);
+    }
+    let ctx = vex::Context::with_backend(vex::Backend::Jit);
+    let p = ctx
+        .compile(ARC_DISTANCE, &vex::Signature::of(&vars))
+        .unwrap();
+    let ir = std::sync::Arc::new(p.lower(&vars).unwrap());
+    let inputs: Vec<vex::ArrayRef<'_>> = ir
+        .inputs
+        .iter()
+        .map(|_| vex::ArrayRef::from(small.view().into_dyn()))
+        .collect();
+    let mut times = Vec::new();
+    for _ in 0..k {
+        let jit = vex_jit::Jit::new().unwrap();
+        let start = Instant::now();
+        let prepared = jit.prepare(ir.clone()).unwrap();
+        prepared.run(&jit, &inputs).unwrap();
+        times.push(start.elapsed().as_secs_f64() * 1e6);
+    }
+    println!(
+        "compile loop: first {:.0} µs, then {:?} µs",
+        times[0],
+        &times[1..times.len().min(8)]
+    );
+}
+
 fn main() {
+    if let Some(k) = std::env::var("VEX_COMPILE_LOOP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        compile_loop(k);
+        return;
+    }
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
@@ -58,11 +97,12 @@ fn main() {
     let arc_names = ["theta_1", "theta_2", "phi_1", "phi_2"];
     let ctx = vex::Context::with_backend(vex::Backend::Jit);
     let first = first_call(&ctx, ARC_DISTANCE, &arc_names);
-    // The same program text with other names: a new program, compiled again, now with
-    // whatever the first call built once per process already there.
+    // Another program with the same functions (other names, no factor 2: new kernels),
+    // compiled with whatever the first call built once per process already there.
     let renamed = ARC_DISTANCE
         .replace("theta", "lat")
-        .replace("phi", "lon");
+        .replace("phi", "lon")
+        .replace("2*arctan2", "arctan2");
     let again = first_call(
         &vex::Context::with_backend(vex::Backend::Jit),
         &renamed,
@@ -70,7 +110,11 @@ fn main() {
     );
     println!("arc distance first call: {first:.0} µs in a fresh process, {again:.0} µs for a second new program");
 
-    let (a, b, c) = (uniform(n, 1, 0.0, 1.0), uniform(n, 2, 0.0, 1.0), uniform(n, 3, 0.0, 1.0));
+    let (a, b, c) = (
+        uniform(n, 1, 0.0, 1.0),
+        uniform(n, 2, 0.0, 1.0),
+        uniform(n, 3, 0.0, 1.0),
+    );
     let wide = uniform(n, 4, -1000.0, 1000.0);
     for (label, x) in [("[0, 1)", &a), ("[-1000, 1000)", &wide)] {
         for f in ["sin", "cos", "tan"] {
@@ -95,5 +139,8 @@ fn main() {
     let ns = median_ns_per_element(n, || {
         std::hint::black_box(p.run(&vars).unwrap());
     });
-    println!("arc distance            {ns:6.2} ns/element ({} threads)", vex::threads());
+    println!(
+        "arc distance            {ns:6.2} ns/element ({} threads)",
+        vex::threads()
+    );
 }

@@ -68,7 +68,8 @@ pub(crate) fn signature(f: MathFn, call_conv: CallConv) -> Signature {
 
 /// The address of `f`'s library function, compiled now if this is its first use in the
 /// process. Concurrent first uses of one function compile it once; other functions
-/// compile in parallel.
+/// compile in parallel. (Compiling a kernel's missing functions on parallel threads was
+/// tried: on the 2-core development machine under load it was no faster.)
 pub(crate) fn address(f: MathFn) -> Result<usize, String> {
     let entry = {
         let mut map = entries()
