@@ -14,6 +14,7 @@
 //! Accuracy bounds per function are measured against MPFR by `tests/accuracy.rs` and listed
 //! in the README.
 
+pub mod ahyperbolic;
 pub mod atrig;
 pub mod cbrt;
 pub mod dd;
@@ -371,6 +372,9 @@ pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
         Func::Log1p => log::log1p(b, args[0]),
         Func::Cbrt => cbrt::cbrt(b, args[0]),
         Func::Hypot => hypot::hypot(b, args[0], args[1]),
+        Func::Arcsinh => ahyperbolic::arcsinh(b, args[0]),
+        Func::Arccosh => ahyperbolic::arccosh(b, args[0]),
+        Func::Arctanh => ahyperbolic::arctanh(b, args[0]),
         _ => return None,
     })
 }
