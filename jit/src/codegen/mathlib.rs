@@ -151,3 +151,34 @@ fn compile(f: MathFn) -> Result<usize, String> {
     drop(module);
     Ok(ptr as usize)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_algorithm_compiles_once_for_the_process() {
+        let all = crate::helpers::CALLS
+            .into_iter()
+            .filter(|&f| vmath::has(f) && f != Func::Sqrt)
+            .map(MathFn::Call);
+        let mut n = 0;
+        for f in all {
+            let first = address(f).expect("compiles");
+            assert_ne!(first, 0);
+            // Later uses, from any thread, get the same code.
+            let again = std::thread::spawn(move || address(f))
+                .join()
+                .expect("no panic");
+            assert_eq!(again, Ok(first), "{f:?}");
+            n += 1;
+        }
+        assert!(n >= 3, "sin, cos and tan at least have algorithms");
+    }
+
+    #[test]
+    fn functions_without_an_algorithm_are_an_error_not_a_panic() {
+        let err = address(MathFn::Call(Func::IsNan)).expect_err("no algorithm");
+        assert!(err.contains("IsNan"), "{err}");
+    }
+}

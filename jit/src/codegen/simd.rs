@@ -31,10 +31,11 @@ impl Plan {
 
 const UNROLL: i64 = 4;
 
-/// Kernels with inline vector math are not unrolled: each algorithm is hundreds of
-/// instructions, so four copies (eight for f32x4) cost three times the compile time
-/// (arc distance: 35 → 11 ms) and spill registers, for no gain on the trigonometric
-/// functions and about 10% on `exp` (measured at 10^6 points).
+/// Kernels with vector math are not unrolled. When the algorithms were inline, four copies
+/// (eight for f32x4) cost three times the compile time (arc distance: 35 → 11 ms) and
+/// spilled registers, for no gain on the trigonometric functions and about 10% on `exp`
+/// (measured at 10^6 points). Now that kernels call them in the [`super::mathlib`], each
+/// copy adds calls, around which every vector register is spilled (not re-measured).
 const UNROLL_WITH_MATH: i64 = 1;
 
 /// Whether node operation `op` of `kernel` is emitted by [`super::vmath`] (not a single
