@@ -4,9 +4,9 @@
 //! `run_into`: same results and same errors. Integers and bools match bit for bit; float
 //! elementwise results too (nothing is fused, and the out-of-line helpers run the
 //! interpreter's own functions), except transcendental functions and `**` that have a
-//! `vex_expr::vmath` algorithm: those are computed inline and vectorised
-//! (`codegen::vmath`), within a few ULP of the interpreter's libm, identically in the
-//! vector and scalar loops; float sums and means are compensated (Neumaier) like the
+//! `vex_expr::vmath` algorithm: those are vectorised, each compiled once per process into
+//! a function kernels call (`codegen::mathlib`, `codegen::vmath`), within a few ULP of the
+//! interpreter's libm, identically in the vector and scalar loops; float sums and means are compensated (Neumaier) like the
 //! interpreter's but may be summed in another order (per chunk, per SIMD lane), so they
 //! can differ from it in the last bits while staying bit-identical for any thread count.
 //! Complex numbers are compiled as (re, im) pairs (`codegen::complex`), their libm-based
@@ -16,7 +16,7 @@
 //! interpreter.
 //!
 //! Layout: `layout` (how accesses are described to compiled code), `codegen`
-//! (Cranelift IR: loops, scalar and SIMD bodies, inline vector math, blocked passes around
+//! (Cranelift IR: loops, scalar and SIMD bodies, vector math calls, blocked passes around
 //! helper calls), `helpers` (the other transcendental functions and float `//`, `%`, `**`
 //! out of line, once per block of points), `exec` (buffers, chunks, threads), `reduce` (accumulators),
 //! `validate`, `buffers`.
