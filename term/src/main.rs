@@ -11,6 +11,7 @@ mod commands;
 mod csv;
 mod npy;
 mod number;
+mod plot;
 mod print;
 mod script;
 mod session;

@@ -4,11 +4,27 @@
 //! Each line is a cell; a line that leaves an expression unfinished (an open bracket, a
 //! trailing operator, `,` or `\`) continues on the next. A failing cell is reported and
 //! the script goes on (the session keeps everything it had), but the exit status is then
-//! 1. `:quit` ends the script early.
+//! 1. `:quit` ends the script early. Plots are printed as text (Braille and block
+//! characters, coloured like errors are), as wide as `COLUMNS` says.
 
 use std::io::{self, BufRead, Write};
 
-use crate::session::{is_command, Event, Notice, Session};
+use crate::plot;
+use crate::session::{is_command, Event, Notice, Output, Session};
+
+/// The width of printed plots when `COLUMNS` does not say.
+const PLOT_WIDTH: u16 = 80;
+/// The height of printed plots, in lines.
+const PLOT_HEIGHT: u16 = 22;
+
+/// The size plots are printed at: `COLUMNS` wide (80 if unset), 22 lines high.
+fn plot_size() -> (u16, u16) {
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .map_or(PLOT_WIDTH, |w| w.clamp(20, 500));
+    (width, PLOT_HEIGHT)
+}
 
 /// How a script ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -99,7 +115,13 @@ impl Runner {
             match notice {
                 Notice::Cell(cell) => {
                     for output in &cell.outputs {
-                        writeln!(out, "{}", output.text())?;
+                        match output {
+                            Output::Plot(spec) => {
+                                let (w, h) = plot_size();
+                                out.write_all(plot::text::to_string(spec, w, h, color).as_bytes())?;
+                            }
+                            _ => writeln!(out, "{}", output.text())?,
+                        }
                     }
                     if let Some(e) = &cell.error {
                         self.failed = true;

@@ -52,6 +52,8 @@ pub enum Command {
     Load { path: PathBuf, name: Option<String> },
     /// `:save NAME FILE.npy`: writes a variable to a file.
     Save { name: String, path: PathBuf },
+    /// `:saveplot [N] FILE.png`: writes the last plot (or cell N's) as a PNG image.
+    SavePlot { cell: Option<u64>, path: PathBuf },
     /// `:time EXPR`: runs an expression repeatedly and reports the median time.
     Time(String),
     /// `:explain EXPR`: the kernels an expression compiles to.
@@ -67,8 +69,9 @@ pub enum Command {
 }
 
 /// Every command's name, for `:help` and suggestions.
-pub const NAMES: [&str; 11] = [
-    "help", "vars", "del", "load", "save", "time", "explain", "backend", "threads", "clear", "quit",
+pub const NAMES: [&str; 12] = [
+    "help", "vars", "del", "load", "save", "saveplot", "time", "explain", "backend", "threads",
+    "clear", "quit",
 ];
 
 /// A command that does not parse: the message, and the byte range of the input it is
@@ -143,6 +146,23 @@ impl Command {
                     path: path.into(),
                 }),
                 _ => Err(usage(":save NAME FILE.npy")),
+            },
+            "saveplot" => match words.as_slice() {
+                [path] => Ok(Command::SavePlot {
+                    cell: None,
+                    path: path.into(),
+                }),
+                [n, path] => match n.parse::<u64>() {
+                    Ok(n) => Ok(Command::SavePlot {
+                        cell: Some(n),
+                        path: path.into(),
+                    }),
+                    Err(_) => Err(err(
+                        format!("expected a cell number, not '{n}'"),
+                        (rest_start, rest_start + n.len()),
+                    )),
+                },
+                _ => Err(usage(":saveplot [N] FILE.png")),
             },
             "time" | "timeit" if !rest.is_empty() => Ok(Command::Time(rest.into())),
             "time" | "timeit" => Err(usage(":time EXPR")),
@@ -228,6 +248,20 @@ mod tests {
                 path: "out.npy".into()
             }
         );
+        assert_eq!(
+            parse(":saveplot p.png"),
+            Command::SavePlot {
+                cell: None,
+                path: "p.png".into()
+            }
+        );
+        assert_eq!(
+            parse(":saveplot 12 out/p.png"),
+            Command::SavePlot {
+                cell: Some(12),
+                path: "out/p.png".into()
+            }
+        );
         assert_eq!(parse(":backend"), Command::Backend(None));
         assert_eq!(
             parse(":backend jit"),
@@ -261,6 +295,12 @@ mod tests {
         assert!(Command::parse(":vars x").is_err());
         assert!(Command::parse(":del 1x").is_err());
         assert!(Command::parse(":time").is_err());
+        let e = Command::parse(":saveplot x p.png").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.span),
+            ("expected a cell number, not 'x'", (10, 11))
+        );
+        assert!(Command::parse(":saveplot").is_err());
         assert!(Command::parse(":backend gpu").is_err());
         assert_eq!(Command::parse(":").unwrap_err().span, (0, 1));
         assert!(is_command("  :vars") && !is_command("x = 1"));

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use vex::{Array, Scalar, Signature, Value};
 
 use super::command::Command;
-use super::{help, operands, CellError, Outcome, Session};
+use super::{help, operands, CellError, Outcome, Output, Session};
 use crate::bindings::is_identifier;
 use crate::print::shape_str;
 use crate::{csv, npy};
@@ -36,6 +36,13 @@ impl Command {
                 name: Some(n),
             } => plain(format!(":load {} as {n}", path.display())),
             Command::Save { name, path } => plain(format!(":save {name} {}", path.display())),
+            Command::SavePlot { cell: None, path } => {
+                plain(format!(":saveplot {}", path.display()))
+            }
+            Command::SavePlot {
+                cell: Some(n),
+                path,
+            } => plain(format!(":saveplot {n} {}", path.display())),
             Command::Time(e) => (format!(":time {e}"), ":time ".len()),
             Command::Explain(e) => (format!(":explain {e}"), ":explain ".len()),
             Command::Backend(None) => plain(":backend".into()),
@@ -61,6 +68,7 @@ impl Session {
             Command::Del(names) => self.delete(&names),
             Command::Load { path, name } => self.load(&path, name),
             Command::Save { name, path } => self.save(&name, &path),
+            Command::SavePlot { cell, path } => self.save_plot(cell, &path),
             Command::Time(expr) => self.time(&expr, offset),
             Command::Explain(expr) => {
                 let vars = operands(&self.vars);
@@ -195,6 +203,42 @@ impl Session {
                 "saved {name} (shape {}, {}) to {}",
                 shape_str(array.shape()),
                 array.dtype(),
+                path.display()
+            )),
+            Err(e) => Outcome::error(CellError::plain(e)),
+        }
+    }
+
+    /// `:saveplot [N] FILE.png`: the last plot of cell N, or the last plot of the log.
+    fn save_plot(&self, number: Option<u64>, path: &Path) -> Outcome {
+        fn plots_of(c: &super::Cell) -> Option<(u64, &crate::plot::PlotSpec)> {
+            c.outputs.iter().rev().find_map(|o| match o {
+                Output::Plot(p) => Some((c.number, p)),
+                _ => None,
+            })
+        }
+        let found = match number {
+            Some(n) => match self.cells.iter().find(|c| c.number == n) {
+                Some(c) => plots_of(c).ok_or_else(|| format!("cell {n} has no plot")),
+                None => Err(format!("there is no cell {n} in the log")),
+            },
+            None => self
+                .cells
+                .iter()
+                .rev()
+                .find_map(plots_of)
+                .ok_or_else(|| "there is no plot in the log yet".to_string()),
+        };
+        let (n, spec) = match found {
+            Ok(f) => f,
+            Err(e) => return Outcome::error(CellError::plain(e)),
+        };
+        let size = crate::plot::raster::DEFAULT_SIZE;
+        match crate::plot::raster::save(spec, path, size) {
+            Ok(()) => Outcome::text(format!(
+                "saved the plot of cell {n} ({}x{} PNG) to {}",
+                size.0,
+                size.1,
                 path.display()
             )),
             Err(e) => Outcome::error(CellError::plain(e)),

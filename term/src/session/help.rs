@@ -10,13 +10,16 @@ Type statements and expressions; a bare expression prints its value.
 Statements on one line are separated by ';'. An unfinished expression (an open bracket,
 a trailing operator or ',') continues on the next line. Plain numbers (n = 5) are
 Python-like scalars: x * n keeps x's dtype.
+Plots: plot(x, y), scatter(x, y), hist(a, bins=50), imshow(m), with options such as
+title=\"…\" (':help plot').
 
 Commands:
-  :help [TOPIC]          this text; topics: functions, types, or a command's name
+  :help [TOPIC]          this text; topics: functions, types, plot, or a command's name
   :vars                  variables with their shapes, dtypes and memory
   :del NAME...           forget variables
   :load FILE [as NAME]   read a .npy or .npz file, or the columns of a numeric .csv
   :save NAME FILE.npy    write a variable
+  :saveplot [N] FILE.png write the last plot (or cell N's) as a PNG image
   :time EXPR             run EXPR repeatedly; median time and cost per element
   :explain EXPR          the fused kernels EXPR compiles to
   :backend [interp|jit|auto]   show or set the engine
@@ -30,6 +33,23 @@ complex64 complex128; cast with float32(x) and so on.
 Promotion follows NumPy 2: arrays and typed values are strong; plain numbers (literals,
 constants, variables assigned a plain number) are weak and take the array's type when they
 can: float32_array * 2.5 is float32, int8_array + 1 is int8, int8_array + 300 is an error.";
+
+const PLOTS: &str = r#"Plot statements draw their arguments, vex expressions evaluated with the rest of the cell:
+  plot(y)                    y against its index
+  plot(x, y1, x, y2)         lines, one series per x, y pair (1-D arrays of one length)
+  scatter(x, y)              points, as plot
+  hist(a, b, bins=50)        histograms of every element of a and b, on shared bins
+  imshow(m)                  a 2-D array as a heatmap with a colour bar (row 0 at the top)
+Options, after the arrays:
+  title="…" xlabel="…" ylabel="…"   text, in "…" or '…' (escapes: \" \' \\ \n)
+  label="…"                  the legend entry of the only series
+  labels=("a", "b")          one legend entry per series (plot, scatter, hist)
+  bins=N                     histogram bins, an expression (default 50)
+  cmap="viridis"             imshow colours: viridis, magma, inferno, plasma, cividis, gray
+  vmin=V  vmax=V             imshow: the values at the ends of the colour map
+Large data is reduced before it is kept: lines to the extremes of 2048 buckets, scatter
+beyond 20000 points to one point per cell of a 256x256 grid, images to 512x512 averages.
+:saveplot FILE.png writes the last plot as an image."#;
 
 /// The help text for `topic` (the overview without one).
 pub fn help(topic: Option<&str>) -> Result<String, String> {
@@ -61,6 +81,10 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         "save" => ":save NAME FILE.npy: writes a variable to a .npy file (a weak scalar is \
                    written as a 0-d array of its default type: int64, float64, …)."
             .into(),
+        "plot" | "plots" | "scatter" | "hist" | "imshow" => PLOTS.to_string(),
+        "saveplot" => ":saveplot [N] FILE.png: writes the last plot of the log, or the last \
+                       plot of cell N, as an 800x500 PNG image."
+            .into(),
         "time" => ":time EXPR: evaluates EXPR once to warm up, then repeatedly for about half \
                    a second (at least 3 and at most 1000 runs), and reports the median time \
                    and the time per element of the work (the points all kernels iterate \
@@ -78,10 +102,10 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         "clear" => ":clear: clears the log of cells; variables stay.".into(),
         "quit" => ":quit (or :q, :exit): ends the session.".into(),
         other => {
-            let known = NAMES.iter().copied().chain(["functions", "types"]);
+            let known = NAMES.iter().copied().chain(["functions", "types", "plot"]);
             let hint = match vex_expr::error::did_you_mean(other, known) {
                 Some(s) => format!("; did you mean '{s}'?"),
-                None => "; topics: functions, types, or a command's name".into(),
+                None => "; topics: functions, types, plot, or a command's name".into(),
             };
             return Err(format!("no help on '{other}'{hint}"));
         }

@@ -13,6 +13,8 @@ mod command;
 mod exec;
 mod help;
 mod interrupt;
+mod plotparse;
+mod plotrun;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -79,6 +81,9 @@ pub enum Output {
     },
     /// The text a command printed.
     Text(String),
+    /// A plot (`plot(x, y)`, `scatter`, `hist`, `imshow`), drawn by each client for its
+    /// size (see [`crate::plot`]).
+    Plot(crate::plot::PlotSpec),
 }
 
 impl Output {
@@ -90,10 +95,11 @@ impl Output {
         }
     }
 
-    /// The text to show.
+    /// The text to show; a plot has none (draw it with [`crate::plot`]).
     pub fn text(&self) -> &str {
         match self {
             Output::Value { text, .. } | Output::Text(text) => text,
+            Output::Plot(_) => "",
         }
     }
 }
@@ -307,10 +313,16 @@ impl Session {
 
     /// Runs statements: all assignments take effect together, or none do.
     fn run_code(&mut self, code: &str) -> Outcome {
+        // Plot statements are replaced by assignments of their arguments (see [`plotrun`]).
+        let plots = match plotrun::rewrite(code) {
+            Ok(p) => p,
+            Err(e) => return Outcome::error(e),
+        };
+        let source = plots.as_ref().map_or(code, |p| p.source.as_str());
         let vars = operands(&self.vars);
         let evaluation = self.interrupt.begin();
         let result = self.engine.context(&self.settings).run_cell_with(
-            code,
+            source,
             &vars,
             &evaluation.control,
         );
@@ -318,18 +330,34 @@ impl Session {
         drop(vars);
         match result {
             Ok(cell) => {
+                let mut outputs: Vec<Output> = cell.outputs.iter().map(Output::value).collect();
+                let mut bindings = cell.bindings;
+                if let Some(plots) = &plots {
+                    let hidden;
+                    (hidden, bindings) = bindings
+                        .into_iter()
+                        .partition(|(name, _)| plotrun::is_hidden(name));
+                    // The plots come first: vex's outputs are the cell's final expression.
+                    match plots.plots(&hidden.into_iter().collect()) {
+                        Ok(p) => outputs = p.into_iter().chain(outputs).collect(),
+                        Err(e) => return Outcome::error(e),
+                    }
+                }
                 let mut bound = Vec::new();
-                for (name, value) in cell.bindings {
+                for (name, value) in bindings {
                     self.vars.insert(name.clone(), value);
                     bound.push(name);
                 }
                 Outcome {
-                    outputs: cell.outputs.iter().map(Output::value).collect(),
+                    outputs,
                     bound,
                     error: None,
                 }
             }
-            Err(e) => Outcome::error(CellError::from_vex(&e, 0)),
+            Err(e) => Outcome::error(match &plots {
+                Some(p) => p.error(&e),
+                None => CellError::from_vex(&e, 0),
+            }),
         }
     }
 }
