@@ -430,7 +430,9 @@ impl Program {
                 "operands do not match the signature this program was compiled for",
             ));
         }
-        {
+        // A program with unseeded `rand`/`randn` draws new seeds every time it is lowered,
+        // so its lowering is never reused.
+        if !self.checked.fresh_seeds {
             let last = self.lowered.lock().unwrap_or_else(|p| p.into_inner());
             if let Some((k, lowered)) = last.as_ref() {
                 if key_matches(k, &self.signature, vars) {

@@ -4,6 +4,7 @@
 //! shape); [`crate::lower()`] handles them.
 
 mod calls;
+mod random;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -40,6 +41,9 @@ pub struct Checked {
     pub bindings: Vec<(String, Arc<TExpr>)>,
     /// The program text, when known, so that later errors can quote sub-expressions.
     pub source: Option<Arc<str>>,
+    /// Whether the program calls `rand`/`randn` without `seed=`: every lowering then draws
+    /// new seeds, so a lowering must not be reused for another run.
+    pub fresh_seeds: bool,
 }
 
 impl Checked {
@@ -97,6 +101,17 @@ pub enum TKind {
         value: Literal,
         /// The dimensions.
         dims: Vec<TRef>,
+    },
+    /// `rand(shape, seed=…)` / `randn(shape, seed=…)`: float64 random numbers, uniform in
+    /// `[0, 1)` or standard normal (see [`crate::random`]); the dims and the seed are
+    /// constant integers. Without a seed, lowering draws a fresh one every time.
+    Random {
+        /// `randn` rather than `rand`.
+        normal: bool,
+        /// The dimensions.
+        dims: Vec<TRef>,
+        /// The seed, if given.
+        seed: Option<TRef>,
     },
     /// `ones_like(x)`: `value` in the shape of `like`.
     FillLike {
@@ -173,6 +188,7 @@ pub fn check(program: &ast::Program, operands: &[(String, OperandSig)]) -> Resul
         operands,
         scope: HashMap::new(),
         bindings: Vec::new(),
+        fresh_seeds: false,
     };
     let mut outputs = Vec::new();
     let last = program.stmts.len().saturating_sub(1);
@@ -225,6 +241,7 @@ pub fn check(program: &ast::Program, operands: &[(String, OperandSig)]) -> Resul
         outputs,
         bindings: cx.bindings,
         source: None,
+        fresh_seeds: cx.fresh_seeds,
     })
 }
 
@@ -256,6 +273,8 @@ struct Checker<'a> {
     operands: &'a [(String, OperandSig)],
     scope: HashMap<String, TRef>,
     bindings: Vec<(String, TRef)>,
+    /// See [`Checked::fresh_seeds`].
+    fresh_seeds: bool,
 }
 
 fn node(kind: TKind, ty: Ty, ndim: usize, span: Span) -> TRef {

@@ -4,7 +4,8 @@
 //! DAG of elementwise [`Node`]s evaluated at every point of its iteration space (its
 //! `shape`, in C order) and a list of [`Store`]s that write nodes to buffers, either
 //! elementwise or reduced over some axes. Kernels read the program's inputs, the buffers
-//! written by earlier kernels, and index-based sources (`arange`, `linspace`) through
+//! written by earlier kernels, and index-based sources (`arange`, `linspace`, random
+//! numbers) through
 //! [`View`]s, which express broadcasting, slicing, new axes and integer indexing as affine
 //! index maps: no view ever copies data.
 //!
@@ -138,6 +139,27 @@ pub enum Source {
         /// Number of values.
         num: usize,
     },
+    /// A virtual float64 array of `shape` whose element at flat (C-order) index `i` is
+    /// `draw.at(i)`: uniform random numbers of a counter-based generator (see
+    /// [`crate::random`]; `rand`, and the two halves of `randn`'s Box–Muller).
+    Uniform {
+        /// Which draw: seed, stream, bits and interval.
+        draw: crate::random::Uniform,
+        /// The array's shape; a view indexes it like an input of this shape.
+        shape: Vec<usize>,
+    },
+}
+
+impl Source {
+    /// The shape of an index source (`None` for inputs and buffers).
+    pub fn index_shape(&self) -> Option<Vec<usize>> {
+        match self {
+            Source::Input(_) | Source::Buffer(_) => None,
+            Source::Arange { len, .. } => Some(vec![*len]),
+            Source::Linspace { num, .. } => Some(vec![*num]),
+            Source::Uniform { shape, .. } => Some(shape.clone()),
+        }
+    }
 }
 
 /// An affine map from the kernel's iteration index to an index into a source.
@@ -516,6 +538,14 @@ impl fmt::Display for Program {
                             Source::Linspace { start, stop, num } => {
                                 format!("linspace({start:?}, {stop:?}, {num})")
                             }
+                            Source::Uniform { draw, shape } => format!(
+                                "uniform{}(seed={}, stream={}, half={}, shape={})",
+                                if draw.open_low { "(0,1]" } else { "[0,1)" },
+                                draw.seed,
+                                draw.stream,
+                                draw.half,
+                                shape_str(shape)
+                            ),
                         };
                         format!("load {src}{view}")
                     }

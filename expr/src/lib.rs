@@ -21,6 +21,7 @@ pub mod ops;
 pub mod optimize;
 pub mod parser;
 pub mod pretty;
+pub mod random;
 pub mod validate;
 pub mod value;
 pub mod vmath;

@@ -178,6 +178,13 @@ fn kernel_nodes(program: &Program, kernel: &Kernel, k: usize, written: &[bool]) 
                     }
                     Source::Arange { .. } => node.dtype,
                     Source::Linspace { .. } => node.dtype,
+                    Source::Uniform { .. } if node.dtype == DType::F64 => node.dtype,
+                    Source::Uniform { .. } => {
+                        return Err(invalid(format!(
+                            "kernel {k} node {i}: random numbers are float64, not {}",
+                            node.dtype
+                        )))
+                    }
                 };
                 if src_dtype != node.dtype {
                     return Err(invalid(format!(

@@ -261,9 +261,12 @@ fn run_kernel(
                         bases_of.push(BaseOf::Buffer { b, offset });
                         access
                     }
-                    Source::Arange { len, .. } | Source::Linspace { num: len, .. } => {
-                        check_view(node, view, &[len], shape)?;
-                        let (base, st) = compose(view, &[1], shape.len());
+                    Source::Arange { .. } | Source::Linspace { .. } | Source::Uniform { .. } => {
+                        // The index into the source: its flat C-order index.
+                        let src_shape = source.index_shape().unwrap_or_default();
+                        check_view(node, view, &src_shape, shape)?;
+                        let (base, st) =
+                            compose(view, &c_strides(&src_shape, |_| true), shape.len());
                         bases_of.push(BaseOf::Fixed);
                         RtAccess {
                             bases: [base as i64, 0],

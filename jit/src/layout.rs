@@ -184,7 +184,9 @@ pub(crate) fn access_kinds(kernel: &Kernel) -> Result<Vec<AccessKind>, String> {
                     node: i,
                     dtype: n.dtype,
                 },
-                Source::Arange { .. } | Source::Linspace { .. } => AccessKind::Index { node: i },
+                Source::Arange { .. } | Source::Linspace { .. } | Source::Uniform { .. } => {
+                    AccessKind::Index { node: i }
+                }
             });
         }
     }
@@ -298,6 +300,14 @@ pub(crate) fn kernel_key(kernel: &Kernel) -> KernelKey {
                 Source::Linspace { start, stop, num } => {
                     w.extend([2, start.to_bits(), stop.to_bits(), *num as u64]);
                 }
+                // The shape only sets run-time strides; the draw is compiled in.
+                Source::Uniform { draw, .. } => w.extend([
+                    14,
+                    draw.seed,
+                    u64::from(draw.stream),
+                    u64::from(draw.half),
+                    u64::from(draw.open_low),
+                ]),
             },
             Op::Const(l) => {
                 w.push(3);

@@ -85,6 +85,8 @@ pub const FUNCTIONS: &[&str] = &[
     "linspace",
     "zeros",
     "ones",
+    "rand",
+    "randn",
 ];
 
 const TRANSCENDENTAL: &[(&str, Func)] = &[
@@ -183,6 +185,7 @@ impl Checker<'_> {
             "arange" | "linspace" | "zeros" | "ones" => {
                 return self.source(func, args, kwargs, span)
             }
+            "rand" | "randn" => return self.random(func, args, kwargs, span),
             _ => {}
         }
         if !FUNCTIONS.contains(&name) {

@@ -1,5 +1,5 @@
 //! Loads: filling a node's block from an array (a program input or a buffer) or from an
-//! index source (`arange`, `linspace`) through a [`View`].
+//! index source (`arange`, `linspace`, random numbers) through a [`View`].
 //!
 //! A view composed with the source's strides is an affine [`Access`]; the walk hands each
 //! load runs of points with a fixed stride, which become slice copies (unit stride),
@@ -38,6 +38,8 @@ enum Values<'a> {
         step: C128,
     },
     Linspace(Linspace),
+    /// Random numbers: the value at flat index `i` is `draw.at(i)`.
+    Uniform(crate::random::Uniform),
 }
 
 /// NumPy's `linspace(start, stop, num)`, evaluated one index at a time exactly as NumPy
@@ -118,7 +120,7 @@ impl<'a> Load<'a> {
         view: &View,
         kernel_shape: &[usize],
     ) -> Result<Load<'a>> {
-        let (len, values) = match *source {
+        let (shape, values) = match *source {
             Source::Arange { start, step, len } => {
                 let values = match dtype {
                     d if d.is_integral() => Values::IntRange {
@@ -134,22 +136,30 @@ impl<'a> Load<'a> {
                         step: lit_complex(step),
                     },
                 };
-                (len, values)
+                (vec![len], values)
             }
             Source::Linspace { start, stop, num } => {
-                (num, Values::Linspace(Linspace::new(start, stop, num)))
+                (vec![num], Values::Linspace(Linspace::new(start, stop, num)))
             }
+            Source::Uniform { draw, ref shape } => (shape.clone(), Values::Uniform(draw)),
             Source::Input(_) | Source::Buffer(_) => {
                 return Err(invalid(format!(
                     "node {node}: an array source is not an index source"
                 )))
             }
         };
-        crate::validate::view(node, view, &[len], kernel_shape)?;
+        crate::validate::view(node, view, &shape, kernel_shape)?;
+        // The access yields the flat C-order index of each point's source element.
+        let mut strides = vec![0isize; shape.len()];
+        let mut step = 1isize;
+        for (s, &d) in strides.iter_mut().zip(&shape).rev() {
+            *s = step;
+            step = step.wrapping_mul(d as isize);
+        }
         Ok(Load {
             dtype,
             values,
-            access: compose(view, &[1], kernel_shape.len()),
+            access: compose(view, &strides, kernel_shape.len()),
         })
     }
 
@@ -184,6 +194,7 @@ impl<'a> Load<'a> {
             Values::FloatRange { start, step } => T::from_float(start + i as f64 * step),
             Values::ComplexRange { start, step } => T::from_complex(start + step * i as f64),
             Values::Linspace(l) => T::from_float(l.at(i)),
+            Values::Uniform(u) => T::from_float(u.at(i as u64)),
             // Array loads never get here (see `fill`); a zero keeps this total.
             Values::Array(_) => T::default(),
         }

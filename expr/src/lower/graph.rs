@@ -23,6 +23,10 @@ pub(super) enum GSource {
         stop: f64,
         num: usize,
     },
+    Uniform {
+        draw: crate::random::Uniform,
+        shape: Vec<usize>,
+    },
 }
 
 /// A value. Elementwise nodes have operands of exactly their own shape (broadcasting has

@@ -208,6 +208,10 @@ impl KernelBuilder<'_> {
                         step: *step,
                         len: *len,
                     },
+                    GSource::Uniform { draw, shape } => Source::Uniform {
+                        draw: *draw,
+                        shape: shape.clone(),
+                    },
                     GSource::Linspace { start, stop, num } => Source::Linspace {
                         start: *start,
                         stop: *stop,

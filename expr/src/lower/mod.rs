@@ -10,6 +10,7 @@
 mod consts;
 mod graph;
 mod kernels;
+mod random;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -134,6 +135,7 @@ impl Lowerer<'_, '_, '_> {
                 check_size(&shape, dtype, e.span)?;
                 Ok(self.g.constant(*value, dtype, shape))
             }
+            TKind::Random { normal, dims, seed } => self.random(e, *normal, dims, seed.as_ref()),
             TKind::FillLike { value, like } => {
                 let like = self.value(like)?;
                 let shape = self.g.shape(like).to_vec();

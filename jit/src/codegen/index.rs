@@ -1,10 +1,11 @@
-//! Index sources (`arange`, `linspace`): their values computed from the index, exactly as
-//! the interpreter's `Load::index_value` computes them.
+//! Index sources (`arange`, `linspace`, random numbers): their values computed from the
+//! index, exactly as the interpreter's `Load::index_value` computes them.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, InstBuilder, Type, Value};
 use cranelift_frontend::FunctionBuilder;
 use vex_expr::ir::{Literal, Source};
+use vex_expr::random::{Uniform, PHILOX_M, PHILOX_ROUNDS, PHILOX_W, TWO_POW_M53};
 use vex_expr::DType;
 
 use super::ops;
@@ -67,8 +68,56 @@ pub(super) fn index_value(
             };
             Ok(demote(b, ty, v))
         }
+        Source::Uniform { draw, .. } if dtype == DType::F64 => Ok(uniform(b, draw, i)),
         _ => Err(format!("index source {source:?} as {dtype}")),
     }
+}
+
+/// `draw.at(i)` (see `vex_expr::random`): Philox4x32-10 in 32-bit integer operations (the
+/// key schedule folded into constants), then 53 of the bits scaled, exactly as
+/// `Uniform::at` computes them.
+fn uniform(b: &mut FunctionBuilder, draw: Uniform, i: Value) -> Value {
+    let i32t = types::I32;
+    let hi = b.ins().ushr_imm_u(i, 32);
+    let mut c = [
+        b.ins().ireduce(i32t, i),
+        b.ins().ireduce(i32t, hi),
+        b.ins().iconst(i32t, i64::from(draw.stream)),
+        b.ins().iconst(i32t, 0),
+    ];
+    let m0 = b.ins().iconst(i32t, i64::from(PHILOX_M[0]));
+    let m1 = b.ins().iconst(i32t, i64::from(PHILOX_M[1]));
+    let mut k = draw.key();
+    for round in 0..PHILOX_ROUNDS {
+        if round > 0 {
+            k = [
+                k[0].wrapping_add(PHILOX_W[0]),
+                k[1].wrapping_add(PHILOX_W[1]),
+            ];
+        }
+        let hi0 = b.ins().umulhi(m0, c[0]);
+        let lo0 = b.ins().imul(m0, c[0]);
+        let hi1 = b.ins().umulhi(m1, c[2]);
+        let lo1 = b.ins().imul(m1, c[2]);
+        let x0 = b.ins().bxor(hi1, c[1]);
+        let x0 = b.ins().bxor_imm_u(x0, i64::from(k[0]));
+        let x2 = b.ins().bxor(hi0, c[3]);
+        let x2 = b.ins().bxor_imm_u(x2, i64::from(k[1]));
+        c = [x0, lo1, x2, lo0];
+    }
+    let h = usize::from(draw.half & 1) * 2;
+    let low = b.ins().uextend(types::I64, c[h]);
+    let high = b.ins().uextend(types::I64, c[h + 1]);
+    let high = b.ins().ishl_imm_u(high, 32);
+    let bits = b.ins().bor(high, low);
+    let mut k53 = b.ins().ushr_imm_u(bits, 11);
+    if draw.open_low {
+        k53 = b.ins().iadd_imm_s(k53, 1);
+    }
+    // Exact: at most 2^53.
+    let x = b.ins().fcvt_from_uint(types::F64, k53);
+    let scale = b.ins().f64const(TWO_POW_M53);
+    b.ins().fmul(x, scale)
 }
 
 fn demote(b: &mut FunctionBuilder, ty: Type, v: Value) -> Value {
