@@ -2,13 +2,14 @@
 //! double-double logarithm [`super::log::log_dd`].
 //!
 //! Each is the logarithm of an argument formed in double-double: `y + √(y² + 1)`,
-//! `x + √(x² − 1)` and `(1 + y)/(1 − y)` (with `y = |x|`). The square, the sums and the
-//! square root ([`dd::sqrt`]) lose nothing that matters, so the argument `z = hi + lo` is
-//! good to about 2^-104; then `ln z = ln hi + ln(1 + lo/hi) = log_dd(hi) + lo/hi` (the
-//! dropped `(lo/hi)²/2` is below 2^-106), rounded once. That keeps the cancellations
-//! these functions are known for harmless: near 0 (`arcsinh`, `arctanh`) and near 1
-//! (`arccosh`) the result is small but `z − 1` is known to 2^-104 absolutely, far below
-//! the result's ULP wherever the logarithm is used (results above 2^-27).
+//! `x + √(x² − 1)` and `(1 + y)/(1 − y)` (with `y = |x|`). The square, the sums, the
+//! square root ([`dd::sqrt`]) and the quotient lose nothing that matters, so the argument
+//! `z = hi + lo` is good to about 2^-100; then `ln z = ln hi + ln(1 + lo/hi)`, which is
+//! `log_dd(hi) + lo/hi` (the dropped `(lo/hi)²/2` is below 2^-100), rounded once. That
+//! keeps the cancellations these functions are known for harmless: near 0 (`arcsinh`,
+//! `arctanh`) and near 1 (`arccosh`) the result is small but `z − 1` is known to 2^-100
+//! absolutely, far below the result's ULP wherever the logarithm is used (results above
+//! 2^-27). The double-doubles are left unnormalised where the next step does not need it.
 //!
 //! Below 2^-26, `arcsinh y = y − y³/6` and `arctanh y = y + y³/3` to within 2^-104
 //! relative, and these odd polynomials give `±0` and subnormals exactly. For huge
@@ -26,24 +27,52 @@ const SMALL: f64 = 1.490_116_119_384_765_6e-8;
 /// Above this the argument of the logarithm is `2y` (2^28).
 const LARGE: f64 = 268_435_456.0;
 
-/// `ln(z.hi + z.lo)` as a double-double for `z.hi >= 1` (normalised `z`).
-fn log_of_dd<B: Builder>(b: &mut B, z: Dd<B::F>) -> Dd<B::F> {
-    let l = log_dd(b, z.hi);
-    let ratio = b.div(z.lo, z.hi);
-    dd::add_f(b, l, ratio)
+/// `ln(hi·(1 + ratio)) + c` rounded to float64, for `hi >= 1`, `|ratio| < 2^-50` and an
+/// optional double-double `c` (`|c.hi| <= |ln hi|` or `c = 0`). The ratio and `c`'s low
+/// part only touch the low part of the sum: they are far below its leading part.
+fn log_sum<B: Builder>(b: &mut B, hi: B::F, ratio: B::F, c: Option<Dd<B::F>>) -> B::F {
+    let l = log_dd(b, hi);
+    let lo = b.add(l.lo, ratio);
+    let (hi, lo) = match c {
+        None => (l.hi, lo),
+        Some(c) => {
+            let s = dd::fast_two_sum(b, l.hi, c.hi);
+            let lo = b.add(lo, c.lo);
+            (s.hi, b.add(lo, s.lo))
+        }
+    };
+    b.add(hi, lo)
 }
 
-/// `ln(z)` where `large` is false, `ln(y) + ln 2` where it is true, rounded to float64:
-/// the two uses of the logarithm share one evaluation.
+/// `ln(z.hi + z.lo)` where `large` is false, `ln(y) + ln 2` where it is true, rounded to
+/// float64: the two uses of the logarithm share one evaluation.
 fn log_or_log2y<B: Builder>(b: &mut B, large: B::M, z: Dd<B::F>, y: B::F) -> B::F {
     let zero = b.splat(0.0);
     let hi = b.select(large, y, z.hi);
-    let lo = b.select(large, zero, z.lo);
-    let l = log_of_dd(b, Dd::new(hi, lo));
+    let ratio = b.div(z.lo, z.hi);
+    let ratio = b.select(large, zero, ratio);
     let ln2_hi = b.select_c(large, LN2.0, zero);
     let ln2_lo = b.select_c(large, LN2.1, zero);
-    let l = dd::add(b, l, Dd::new(ln2_hi, ln2_lo));
-    dd::to_f(b, l)
+    log_sum(b, hi, ratio, Some(Dd::new(ln2_hi, ln2_lo)))
+}
+
+/// `√(x² + c) + x` as an unnormalised double-double, for `c = ±1` and `x >= 0` with
+/// `x² + c >= 0`: the square exactly, the sum with `c` as a two-sum, the root by
+/// [`dd::sqrt`]; the root is at least `x` for `c = 1` and at most `x` for `c = −1`, so
+/// the last sum is a fast two-sum either way (ordered by `c`).
+fn root_plus<B: Builder>(b: &mut B, x: B::F, c: f64) -> Dd<B::F> {
+    let sq = dd::two_prod(b, x, x);
+    let cf = b.splat(c);
+    let s = dd::two_sum(b, sq.hi, cf);
+    let s_lo = b.add(s.lo, sq.lo);
+    let root = dd::sqrt(b, Dd::new(s.hi, s_lo));
+    let z = if c > 0.0 {
+        dd::fast_two_sum(b, root.hi, x)
+    } else {
+        dd::fast_two_sum(b, x, root.hi)
+    };
+    let lo = b.add(z.lo, root.lo);
+    Dd::new(z.hi, lo)
 }
 
 /// `arcsinh x = ln(x + √(x² + 1))`, within 1 ULP (about 0.5): odd (`arcsinh(-0) = -0`),
@@ -55,11 +84,7 @@ pub fn arcsinh<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let t = b.mul_c(y2, -1.0 / 6.0);
     let small = b.fma(y, t, y);
 
-    let sq = dd::two_prod(b, y, y);
-    let one = b.splat(1.0);
-    let s = dd::add_f(b, sq, one);
-    let root = dd::sqrt(b, s);
-    let z = dd::add_f(b, root, y);
+    let z = root_plus(b, y, 1.0);
     let limit = b.splat(LARGE);
     let large = b.gt(y, limit);
     let r = log_or_log2y(b, large, z, y);
@@ -75,15 +100,10 @@ pub fn arcsinh<B: Builder>(b: &mut B, x: B::F) -> B::F {
 }
 
 /// `arccosh x = ln(x + √(x² − 1))`, within 1 ULP (about 0.5): `+0` at 1, NaN below 1 and
-/// for NaN, `inf` for `inf`.
+/// for NaN, `inf` for `inf`. For `1 <= x <= 2^28`, `x² − 1` is exact (the square as a
+/// product, its leading part minus 1 as a two-sum), which is what keeps it accurate near 1.
 pub fn arccosh<B: Builder>(b: &mut B, x: B::F) -> B::F {
-    // x² − 1 exactly as a double-double for 1 <= x <= 2^28: the square is exact as a
-    // product, and its leading part minus 1 as a two-sum.
-    let sq = dd::two_prod(b, x, x);
-    let minus_one = b.splat(-1.0);
-    let s = dd::add_f(b, sq, minus_one);
-    let root = dd::sqrt(b, s);
-    let z = dd::add_f(b, root, x);
+    let z = root_plus(b, x, -1.0);
     let limit = b.splat(LARGE);
     let large = b.gt(x, limit);
     let r = log_or_log2y(b, large, z, x);
@@ -100,6 +120,11 @@ pub fn arccosh<B: Builder>(b: &mut B, x: B::F) -> B::F {
 /// `arctanh x = ln((1 + x)/(1 − x))/2`, within 1 ULP (about 0.5): odd
 /// (`arctanh(-0) = -0`), `x` itself for tiny and subnormal `x`, `±inf` at `±1`, NaN for
 /// `|x| > 1` and for NaN.
+///
+/// `n = 1 + y` and `d = 1 − y` are exact double-doubles; the quotient is `q = n.hi/d.hi`
+/// (from a reciprocal) and `ln(n/d) = ln q + ln(1 + ρ)` with `ρ = (n − q·d)/n`, the
+/// remainder computed by fused multiply-adds. One division gives both reciprocals:
+/// `1/d.hi = n.hi/(n.hi·d.hi)` and `1/n.hi = d.hi/(n.hi·d.hi)`.
 pub fn arctanh<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let y = b.abs(x);
 
@@ -107,14 +132,22 @@ pub fn arctanh<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let t = b.mul_c(y2, 1.0 / 3.0);
     let small = b.fma(y, t, y);
 
-    // 1 + y and 1 − y exactly, their quotient to about 2^-104.
+    // |y| <= 1 wherever the result is used, so 1 leads both sums.
     let one = b.splat(1.0);
-    let num = dd::two_sum(b, one, y);
+    let num = dd::fast_two_sum(b, one, y);
     let ny = b.neg(y);
-    let den = dd::two_sum(b, one, ny);
-    let q = dd::div(b, num, den);
-    let l = log_of_dd(b, q);
-    let l = dd::to_f(b, l);
+    let den = dd::fast_two_sum(b, one, ny);
+    let prod = b.mul(num.hi, den.hi);
+    let inv = b.div(one, prod);
+    let inv_den = b.mul(num.hi, inv);
+    let inv_num = b.mul(den.hi, inv);
+    let q = b.mul(num.hi, inv_den);
+    let nq = b.neg(q);
+    let rem = b.fma(nq, den.hi, num.hi);
+    let rem = b.add(rem, num.lo);
+    let rem = b.fma(nq, den.lo, rem);
+    let ratio = b.mul(rem, inv_num);
+    let l = log_sum(b, q, ratio, None);
     let r = b.mul_c(l, 0.5);
 
     let limit = b.splat(SMALL);
@@ -160,6 +193,8 @@ mod tests {
     }
 
     type F = fn(&mut Scalar, f64) -> f64;
+    /// A function under test: name, algorithm, reference, interesting range.
+    type Case = (&'static str, F, fn(f64) -> f64, f64, f64);
 
     fn check_specials(name: &str, f: F, cases: &[(f64, f64)]) {
         for &(x, want) in cases {
@@ -244,7 +279,7 @@ mod tests {
     #[test]
     fn match_glibc_within_two_ulp() {
         // SAFETY: glibc's functions of one float64, defined for every argument.
-        let cases: [(&str, F, fn(f64) -> f64, f64, f64); 3] = [
+        let cases: [Case; 3] = [
             ("arcsinh", arcsinh, |x| unsafe { asinh(x) }, -1e3, 1e3),
             ("arccosh", arccosh, |x| unsafe { acosh(x) }, 1.0, 1e3),
             ("arctanh", arctanh, |x| unsafe { atanh(x) }, -1.0, 1.0),
