@@ -22,6 +22,7 @@ pub mod exp;
 pub mod hyperbolic;
 pub mod hypot;
 pub mod log;
+pub mod pow;
 pub mod reduce;
 pub mod trig;
 
@@ -382,9 +383,7 @@ pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
 /// Emits the float binary operator `op` on `x` and `y`, or returns `None` when it has no
 /// algorithm here.
 pub fn binary<B: Builder>(b: &mut B, op: BinaryOp, x: B::F, y: B::F) -> Option<B::F> {
-    // No binary operator has an algorithm yet; `pow` is the one planned.
-    let _ = (b, op, x, y);
-    None
+    matches!(op, BinaryOp::Pow).then(|| pow::pow(b, x, y))
 }
 
 /// A builder that builds nothing, for asking [`call`] which functions it covers.
