@@ -3,8 +3,9 @@
 //! `vex eval 'sqrt(a*a + b*b)' a=a.npy b=b.npy -o r.npy` evaluates a program on .npy files
 //! and numbers; `vex explain 'a - mean(a)' a=float32[1000]` shows the kernels it compiles
 //! to. Exit status: 0 on success, 1 for a bad program or input (with a diagnostic on
-//! stderr, and no file written), 2 for bad usage. With no command and stdin not a terminal
-//! (`vex < script.vex`), runs the script (see [`script`]).
+//! stderr, and no file written), 2 for bad usage. With no command, `vex` on a terminal is
+//! the interactive REPL (see [`tui`]), and with stdin not a terminal (`vex < script.vex`)
+//! runs the script (see [`script`]).
 
 mod bindings;
 mod commands;
@@ -15,6 +16,7 @@ mod plot;
 mod print;
 mod script;
 mod session;
+mod tui;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -27,7 +29,7 @@ use commands::Failure;
 
 /// Fused, JIT-compiled array expressions with NumPy semantics.
 #[derive(Parser, Debug)]
-#[command(name = "vex", version, about)]
+#[command(name = "vex", version, about, after_help = MODES)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -74,28 +76,19 @@ Examples:
   vex explain 'a - mean(a)' a=float32[1000]
   vex explain 'x / sqrt(sum(x**2, axis=1))[:, None]' x=float64[100,3]";
 
-const SHORT_HELP: &str = "\
-vex: fused, JIT-compiled array expressions with NumPy semantics
-
-Usage:
-  vex eval 'PROGRAM' NAME=FILE.npy NAME=NUMBER ... [-o OUT.npy]...
-  vex explain 'PROGRAM' [NAME=DTYPE[SHAPE] ...]
-  vex < SCRIPT.vex      run statements and :commands, one per line (':help' lists them)
-
-Examples:
-  vex eval 'sqrt(a*a + b*b)' a=a.npy b=b.npy -o r.npy
-  vex explain 'a - mean(a)' a=float32[1000]
-
-Run 'vex --help' or 'vex eval --help' for more.";
+const MODES: &str = "\
+Without a command:
+  vex                   the interactive REPL, on a terminal (:help inside lists commands)
+  vex < SCRIPT.vex      run statements and :commands, one per line";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = stderr_color();
     let (program, result) = match cli.command {
-        None if std::io::stdin().is_terminal() => {
-            let _ = writeln!(std::io::stdout(), "{SHORT_HELP}");
-            return ExitCode::SUCCESS;
+        None if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
+            return tui::run();
         }
+        // Script mode, also when only the output is redirected (`vex | tee log`).
         None => return run_script(color),
         Some(Command::Eval {
             program,
