@@ -10,10 +10,11 @@
 //!   212 bits of 2/π that matter at `x`'s exponent (a `static` table of bits of 2/π, one
 //!   row per exponent, read with [`Builder::lookup`]), as SLEEF's `rempi` does. Four table
 //!   lookups and about 70 operations per lane: computed only where some lane needs it
-//!   ([`Builder::when_any`]; a backend that cannot branch computes it always and selects).
+//!   ([`Builder::when_any_lanewise`]: the JIT runs it out of line on [`super::Scalar`], a
+//!   backend that cannot branch computes it always and selects).
 
 use super::dd::{self, Dd};
-use super::Builder;
+use super::{Builder, LaneFn};
 
 /// π/2 rounded to float64: the first part of the Cody-Waite reduction, and the high part
 /// of π/2 as a double-double.
@@ -160,15 +161,35 @@ pub fn pio2<B: Builder>(b: &mut B, x: B::F, parity: Parity) -> (B::I, Dd<B::F>) 
     let large = b.le(limit, ax);
     let finite = b.le(ax, max);
     let huge = b.and(large, finite);
-    let slow = b.when_any(huge, &[qf, r.hi, r.lo], |b| {
-        let (q, r) = payne_hanek(b, x);
-        let (q, r) = with_parity(b, q, r, parity);
-        vec![q, r.hi, r.lo]
-    });
+    let skip = [qf, r.hi, r.lo];
+    let slow = match parity {
+        Parity::Any => b.when_any_lanewise::<Huge<0>>(huge, &skip, &[x]),
+        Parity::Even => b.when_any_lanewise::<Huge<1>>(huge, &skip, &[x]),
+        Parity::Odd => b.when_any_lanewise::<Huge<2>>(huge, &skip, &[x]),
+    };
     let q = b.select(huge, slow[0], qf);
     let hi = b.select(huge, slow[1], r.hi);
     let lo = b.select(huge, slow[2], r.lo);
     (b.to_int(q), Dd::new(hi, lo))
+}
+
+/// The huge-argument reduction of one `x` as `[q, r.hi, r.lo]`, for the [`Parity`] numbered
+/// `P` (`Any`, `Even`, `Odd`): a [`LaneFn`], so that a backend may run it out of line.
+struct Huge<const P: u8>;
+
+impl<const P: u8> LaneFn for Huge<P> {
+    const INPUTS: usize = 1;
+    const OUTPUTS: usize = 3;
+    fn emit<B: Builder>(b: &mut B, args: &[B::F]) -> Vec<B::F> {
+        let parity = match P {
+            0 => Parity::Any,
+            1 => Parity::Even,
+            _ => Parity::Odd,
+        };
+        let (q, r) = payne_hanek(b, args[0]);
+        let (q, r) = with_parity(b, q, r, parity);
+        vec![q, r.hi, r.lo]
+    }
 }
 
 /// `(q, r)` with `|r| <= π/4` moved to a quadrant of the requested parity: where `q` has

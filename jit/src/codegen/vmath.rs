@@ -16,8 +16,8 @@
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, BlockArg, ConstantData, Endianness, InstBuilder, MemFlagsData, Opcode, Type, Value,
-    ValueDef,
+    types, AbiParam, BlockArg, ConstantData, Endianness, InstBuilder, MemFlagsData, Opcode,
+    Signature, StackSlotData, StackSlotKind, Type, Value, ValueDef,
 };
 use cranelift_frontend::FunctionBuilder;
 use vex_expr::ir::{BinaryOp, Func, Op};
@@ -464,6 +464,43 @@ impl Builder for Clif<'_, '_> {
         self.b.seal_block(merge);
         self.b.block_params(merge).to_vec()
     }
+    fn when_any_lanewise<L: vmath::LaneFn>(
+        &mut self,
+        m: Value,
+        skip: &[Value],
+        args: &[Value],
+    ) -> Vec<Value> {
+        // Out of line: the arguments go to a stack slot, `lanewise::<L>` computes every
+        // lane with `vmath::Scalar` (the same bits) and leaves the results after them.
+        let fty = self.fty();
+        self.when_any(m, skip, |c| {
+            let bytes = 16 * (L::INPUTS + L::OUTPUTS) as u32;
+            let slot = c.b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                bytes,
+                4,
+            ));
+            let base = c.b.ins().stack_addr(types::I64, slot, 0);
+            let flags = MemFlagsData::trusted();
+            for (k, &a) in args.iter().take(L::INPUTS).enumerate() {
+                c.b.ins().store(flags, a, base, 16 * k as i32);
+            }
+            let mut sig = Signature::new(c.b.func.signature.call_conv);
+            sig.params.push(AbiParam::new(types::I64));
+            sig.params.push(AbiParam::new(types::I64));
+            let sig = c.b.import_signature(sig);
+            let entry = lanewise::<L> as *const () as usize;
+            let callee = c.b.ins().iconst(types::I64, entry as i64);
+            let lanes = c.b.ins().iconst(types::I64, if c.vector { 2 } else { 1 });
+            c.b.ins().call_indirect(sig, callee, &[base, lanes]);
+            (0..L::OUTPUTS)
+                .map(|j| {
+                    let at = 16 * (L::INPUTS + j) as i32;
+                    c.b.ins().load(fty, flags, base, at)
+                })
+                .collect()
+        })
+    }
     fn lookup(&mut self, table: &'static [f64], index: Value) -> Value {
         let base = self
             .b
@@ -484,6 +521,28 @@ impl Builder for Clif<'_, '_> {
         let v1 = load(self.b, i1);
         let v = self.b.ins().scalar_to_vector(types::F64X2, v0);
         self.b.ins().insertlane(v, v1, 1)
+    }
+}
+
+/// Computes `L` on each of the first `lanes` (1 or 2) lanes of the block at `base`:
+/// `L::INPUTS` arguments of 16 bytes each (lane `l` at byte `8·l`), followed by room for
+/// `L::OUTPUTS` results laid out the same way. Called from code emitted by
+/// [`Clif::when_any_lanewise`].
+///
+/// # Safety
+/// `base` must point to `16·(L::INPUTS + L::OUTPUTS)` writable bytes, 8-byte aligned,
+/// whose arguments are initialised; `lanes <= 2`.
+unsafe extern "C" fn lanewise<L: vmath::LaneFn>(base: *mut f64, lanes: usize) {
+    for l in 0..lanes.min(2) {
+        // SAFETY: argument k of lane l is f64 number 2k + l of the block (see above).
+        let args: Vec<f64> = (0..L::INPUTS)
+            .map(|k| unsafe { *base.add(2 * k + l) })
+            .collect();
+        let out = L::emit(&mut vmath::Scalar, &args);
+        for (j, v) in out.into_iter().take(L::OUTPUTS).enumerate() {
+            // SAFETY: result j of lane l is f64 number 2(INPUTS + j) + l, inside the block.
+            unsafe { *base.add(2 * (L::INPUTS + j) + l) = v };
+        }
     }
 }
 
