@@ -22,6 +22,7 @@ pub mod exp;
 pub mod hyperbolic;
 pub mod hypot;
 pub mod log;
+pub mod pow;
 pub mod reduce;
 pub mod trig;
 
@@ -195,6 +196,23 @@ pub trait Builder {
         let _ = (m, skip);
         slow(self)
     }
+    /// [`when_any`] for a computation `L` on plain float64 lanes: `L::emit(args)` where
+    /// some lane of `m` is set, `skip` otherwise. The default emits `L` like any other
+    /// code; a backend may instead evaluate it out of line, lane by lane on [`Scalar`]
+    /// (same bits), so that a rare, long computation costs it no code to compile.
+    ///
+    /// [`when_any`]: Builder::when_any
+    fn when_any_lanewise<L: LaneFn>(
+        &mut self,
+        m: Self::M,
+        skip: &[Self::F],
+        args: &[Self::F],
+    ) -> Vec<Self::F>
+    where
+        Self: Sized,
+    {
+        self.when_any(m, skip, |b| L::emit(b, args))
+    }
     /// `2^k` for an integer `-1022 <= k <= 1023`.
     fn pow2i(&mut self, k: Self::I) -> Self::F {
         let bias = self.splat_i(1023);
@@ -202,6 +220,17 @@ pub trait Builder {
         let bits = self.shl(e, 52);
         self.bits_to_float(bits)
     }
+}
+
+/// A computation over float64 values that a backend may run out of line, lane by lane
+/// (see [`Builder::when_any_lanewise`]): `INPUTS` arguments, `OUTPUTS` results.
+pub trait LaneFn: 'static {
+    /// How many values [`LaneFn::emit`] takes.
+    const INPUTS: usize;
+    /// How many values [`LaneFn::emit`] returns.
+    const OUTPUTS: usize;
+    /// Emits the computation with `b`.
+    fn emit<B: Builder>(b: &mut B, args: &[B::F]) -> Vec<B::F>;
 }
 
 /// [`Builder`] for plain `f64` values: evaluates an algorithm on one number. This is what
@@ -382,9 +411,7 @@ pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
 /// Emits the float binary operator `op` on `x` and `y`, or returns `None` when it has no
 /// algorithm here.
 pub fn binary<B: Builder>(b: &mut B, op: BinaryOp, x: B::F, y: B::F) -> Option<B::F> {
-    // No binary operator has an algorithm yet; `pow` is the one planned.
-    let _ = (b, op, x, y);
-    None
+    matches!(op, BinaryOp::Pow).then(|| pow::pow(b, x, y))
 }
 
 /// A builder that builds nothing, for asking [`call`] which functions it covers.
