@@ -27,6 +27,18 @@ Commands:
   :clear                 clear the log of cells (variables stay)
   :quit                  end the session";
 
+const RANDOM: &str = "\
+rand(shape, seed=n)    float64 numbers uniform in [0, 1)
+randn(shape, seed=n)   float64 numbers from the standard normal distribution
+The shape is written as for zeros: rand(1000), rand((100, 3)). With seed=n (an integer
+from 0 to 2**64 - 1) the numbers are reproducible, the same on every backend, and any
+slice or broadcast of the array sees the same values: rand((100, 3), seed=1)[5] is row 5
+of the whole array. Without seed=, every call picks a new seed from the operating
+system's randomness and the clock, so rerunning a cell gives new numbers. The arrays are
+never stored: each element is computed where it is used, from the seed and its position
+(the Philox4x32-10 counter-based generator; randn by Box-Muller, whose log and cos may
+differ by a few units in the last place between the interpreter and the JIT).";
+
 const TYPES: &str = "\
 Types: bool, int8 int16 int32 int64, uint8 uint16 uint32 uint64, float32 float64,
 complex64 complex128; cast with float32(x) and so on.
@@ -59,6 +71,7 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
     let text = match topic {
         "functions" | "funcs" => functions(),
         "types" | "dtypes" => TYPES.to_string(),
+        "random" | "rand" | "randn" => RANDOM.to_string(),
         "help" => ":help [TOPIC]: the overview, or help on a topic: functions, types, or a \
                    command's name (:help load)."
             .into(),
@@ -102,10 +115,13 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         "clear" => ":clear: clears the log of cells; variables stay.".into(),
         "quit" => ":quit (or :q, :exit): ends the session.".into(),
         other => {
-            let known = NAMES.iter().copied().chain(["functions", "types", "plot"]);
+            let known = NAMES
+                .iter()
+                .copied()
+                .chain(["functions", "types", "plot", "random"]);
             let hint = match vex_expr::error::did_you_mean(other, known) {
                 Some(s) => format!("; did you mean '{s}'?"),
-                None => "; topics: functions, types, plot, or a command's name".into(),
+                None => "; topics: functions, types, plot, random, or a command's name".into(),
             };
             return Err(format!("no help on '{other}'{hint}"));
         }
@@ -129,7 +145,7 @@ fn functions() -> String {
     out.push_str(&line);
     out.push_str(
         "\nReductions take axis=N or a tuple and keepdims=True; sources: arange, linspace, \
-         zeros, ones.",
+         zeros, ones, and rand, randn (':help random').",
     );
     out
 }
