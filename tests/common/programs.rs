@@ -2,7 +2,8 @@
 //! operators, functions, reductions, slices, broadcasts and assignments over the names
 //! `a`, `b`, `m`, `i`, `u`, `c`, `z` (arrays: float64 1-D, float64 1-D, float64 2-D, int16,
 //! uint8, bool, complex128) and `k` (a float scalar), and a few literals and
-//! constructors of length 5 ([`LEAVES`]).
+//! constructors of length 5 ([`LEAVES`]), seeded random arrays among them (`rand` is
+//! bit-identical on every backend; `randn` is left out, its log/cos being inline math).
 
 use proptest::prelude::*;
 
@@ -75,6 +76,8 @@ pub const LEAVES: &[&str] = &[
     "arange(5)",
     "linspace(0, 1, 5)",
     "zeros((2, 5))",
+    "rand(5, seed=3)",
+    "rand((2, 5), seed=2**40)",
 ];
 
 /// A random program of up to 5 levels of nesting.
