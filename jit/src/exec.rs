@@ -90,6 +90,7 @@ pub(crate) fn negative_power() -> Error {
 /// Runs every kernel of a validated program; `last_use` as from `validate::program`,
 /// `keys` the kernels' `layout::kernel_key`s. With `plans`, pushes each kernel's
 /// [`KernelPlan`] (`None` where the kernel cannot be replayed) for `prepared`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn execute(
     jit: &Jit,
     program: &Program,
