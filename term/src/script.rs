@@ -4,7 +4,7 @@
 //! Each line is a cell; a line that leaves an expression unfinished (an open bracket, a
 //! trailing operator, `,` or `\`) continues on the next. A failing cell is reported and
 //! the script goes on (the session keeps everything it had), but the exit status is then
-//! 1. `:quit` ends the script early. Plots are printed as text (Braille and block
+//! 1; `:quit` ends the script early. Plots are printed as text (Braille and block
 //! characters, coloured like errors are), as wide as `COLUMNS` says.
 
 use std::io::{self, BufRead, Write};

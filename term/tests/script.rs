@@ -13,6 +13,7 @@ fn run_in(dir: &Path, script: &str) -> (i32, String, String) {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("VEX_BACKEND", "interp")
+        .env_remove("COLUMNS")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -127,4 +128,35 @@ fn a_bad_command_fails_and_quit_ends_the_script() {
 fn an_empty_script_succeeds_silently() {
     assert_eq!(run(""), (0, String::new(), String::new()));
     assert_eq!(run("# nothing\n\n"), (0, String::new(), String::new()));
+}
+
+#[test]
+fn plots_print_as_text_and_save_as_png() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, out, err) = run_in(
+        dir.path(),
+        "x = linspace(0, 4*pi, 1000)\n\
+         plot(x, sin(x) * exp(-x/8), title=\"damped\", label=\"y\")\n\
+         :saveplot damped.png\n\
+         hist(x, bins=, 3)\n",
+    );
+    assert_eq!(code, 1, "the last cell fails: {err}");
+    let lines: Vec<&str> = out.lines().collect();
+    // Title, plot rows, axis, tick labels, legend: 22 lines of at most 80 columns.
+    assert!(lines[0].trim() == "damped", "{out}");
+    assert!(
+        lines.iter().take(22).all(|l| l.chars().count() <= 80),
+        "{out}"
+    );
+    assert!(out.contains('┤') && out.contains("── y"), "{out}");
+    assert!(
+        out.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)),
+        "Braille: {out}"
+    );
+    assert!(!out.contains('\x1b'), "NO_COLOR: {out}");
+    assert!(lines[22].starts_with("saved the plot of cell 2 (800x500 PNG) to damped.png"));
+    let png = std::fs::read(dir.path().join("damped.png")).expect("the PNG");
+    assert_eq!(&png[1..4], b"PNG");
+    assert!(err.contains("expected a value after '='"), "{err}");
+    assert!(err.contains("4 | hist(x, bins=, 3)"), "{err}");
 }

@@ -51,8 +51,7 @@ pub fn line(x: Option<&[f64]>, y: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let mut keep = [usize::MAX; 4]; // first, lowest, highest, last (finite points)
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         let mut gap = false;
-        for i in start..end {
-            let v = y[i];
+        for (i, &v) in y.iter().enumerate().take(end).skip(start) {
             if !(v.is_finite() && x_at(x, i).is_finite()) {
                 gap = true;
                 continue;

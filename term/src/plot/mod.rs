@@ -11,3 +11,5 @@ pub mod text;
 pub mod ticks;
 
 pub use spec::PlotSpec;
+#[cfg(test)]
+mod tests;

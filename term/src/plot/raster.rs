@@ -389,10 +389,6 @@ fn draw_series(r: &mut Raster, frame: &Frame, series: &[Series], lines: bool) {
             }
             prev = Some(p);
         }
-        let alpha = if lines { 1.0 } else { 0.85 };
-        for a in &mut cover.alpha {
-            *a *= alpha;
-        }
         cover.composite(r, series_rgb(i));
     }
 }
@@ -400,7 +396,7 @@ fn draw_series(r: &mut Raster, frame: &Frame, series: &[Series], lines: bool) {
 fn draw_hist(r: &mut Raster, frame: &Frame, h: &Histogram) {
     let bins = h.bins();
     let (lo, hi) = h.range;
-    let alpha = if h.sets.len() == 1 { 0.9 } else { 0.55 };
+    let alpha = if h.sets.len() == 1 { 1.0 } else { 0.55 };
     for (i, set) in h.sets.iter().enumerate() {
         let color = series_rgb(i);
         for (b, &count) in set.counts.iter().enumerate() {

@@ -2,8 +2,9 @@
 //! so that every client renders it for its own size and capabilities (see [`super::text`]
 //! for terminals, [`super::raster`] for PNG files).
 //!
-//! Data vectors serialise as numbers, with `null` for NaN (a gap in a line, an empty cell
-//! of an image), because JSON has no spelling for NaN.
+//! Data vectors serialise as the session's arrays do (see `session::store`): their
+//! little-endian bytes, as base64 text in human-readable formats such as JSON and raw bytes
+//! in binary ones, so that every value (NaN gaps included) comes back exactly.
 
 use serde::{Deserialize, Serialize};
 
@@ -34,9 +35,9 @@ pub enum PlotData {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Series {
     pub label: Option<String>,
-    #[serde(with = "nan_as_null")]
+    #[serde(with = "float_bytes")]
     pub x: Vec<f64>,
-    #[serde(with = "nan_as_null")]
+    #[serde(with = "float_bytes")]
     pub y: Vec<f64>,
     /// How many points the series had before decimation.
     pub points: u64,
@@ -75,7 +76,7 @@ pub struct Image {
     pub rows: usize,
     pub cols: usize,
     /// Row-major values; NaN where a block had no finite value.
-    #[serde(with = "nan_as_null")]
+    #[serde(with = "float_bytes")]
     pub values: Vec<f64>,
     /// The value range the colour map spans (the finite range of the whole array, or
     /// `vmin=`/`vmax=`).
@@ -138,6 +139,7 @@ impl Colormap {
 
 impl PlotSpec {
     /// The series drawn as lines or points (empty for histograms and images).
+    #[allow(dead_code)] // for clients and tests
     pub fn series(&self) -> &[Series] {
         match &self.data {
             PlotData::Line(s) | PlotData::Scatter(s) => s,
@@ -174,17 +176,56 @@ pub fn xy_bounds(series: &[Series]) -> ((f64, f64), (f64, f64)) {
     (widen(xs), widen(ys))
 }
 
-/// Serde for `Vec<f64>` that writes NaN as `null` and reads `null` back as NaN.
-mod nan_as_null {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+/// Serde for `Vec<f64>` as little-endian bytes: base64 text where the format is
+/// human-readable, raw bytes elsewhere.
+mod float_bytes {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::Serializer;
+
+    use crate::session::base64;
 
     pub fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
-        let opt: Vec<Option<f64>> = v.iter().map(|&x| (!x.is_nan()).then_some(x)).collect();
-        opt.serialize(s)
+        let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+        if s.is_human_readable() {
+            s.serialize_str(&base64::encode(&bytes))
+        } else {
+            s.serialize_bytes(&bytes)
+        }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
-        let opt = Vec::<Option<f64>>::deserialize(d)?;
-        Ok(opt.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+        struct FloatsVisitor;
+        impl<'de> Visitor<'de> for FloatsVisitor {
+            type Value = Vec<f64>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("float64 values as base64 text or bytes")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<f64>, E> {
+                let bytes = base64::decode(v).map_err(E::custom)?;
+                self.visit_bytes(&bytes)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<f64>, A::Error> {
+                let mut bytes = Vec::new();
+                while let Some(b) = seq.next_element::<u8>()? {
+                    bytes.push(b);
+                }
+                self.visit_bytes(&bytes)
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Vec<f64>, E> {
+                if !v.len().is_multiple_of(8) {
+                    return Err(E::custom("float64 data is not a whole number of values"));
+                }
+                Ok(v.chunks_exact(8)
+                    .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
+                    .collect())
+            }
+        }
+        if d.is_human_readable() {
+            d.deserialize_str(FloatsVisitor)
+        } else {
+            d.deserialize_byte_buf(FloatsVisitor)
+        }
     }
 }

@@ -80,6 +80,7 @@ pub fn describe(spec: &PlotSpec) -> String {
     }
 }
 
+#[allow(dead_code)] // for the terminal UI; script mode prints [`to_string`]
 /// The plot as `height` lines of `width` cells (fewer for a heatmap, which keeps its
 /// aspect ratio).
 pub fn lines(spec: &PlotSpec, width: u16, height: u16, color: bool) -> Vec<Line<'static>> {

@@ -76,24 +76,6 @@ fn scientific(v: f64) -> String {
     format!("{mantissa}e{exp}")
 }
 
-/// A value for a legend or colour bar end: up to 4 significant digits.
-pub fn short(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{v}");
-    }
-    let mag = v.abs().log10().floor();
-    if !(-3.0..6.0).contains(&mag) {
-        return scientific(v);
-    }
-    let decimals = (3.0 - mag).max(0.0) as usize;
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,8 +92,5 @@ mod tests {
         assert_eq!(labels(&[0.0, 2e6, 4e6]), ["0", "2e6", "4e6"]);
         assert_eq!(labels(&[0.0, 25.0, 50.0]), ["0", "25", "50"]);
         assert_eq!(ticks(3.0, 3.0, 5), [3.0]);
-        assert_eq!(short(0.123456), "0.1235");
-        assert_eq!(short(-1234.6), "-1235");
-        assert_eq!(short(1.5e-7), "1.5e-7");
     }
 }

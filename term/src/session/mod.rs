@@ -8,7 +8,7 @@
 //! fused run by [`vex::Context::run_cell`], or a `:command`. A failing cell changes nothing
 //! but the log: its assignments are all or nothing.
 
-mod base64;
+pub(crate) mod base64;
 mod command;
 mod exec;
 mod help;
@@ -16,6 +16,8 @@ mod interrupt;
 mod plotparse;
 mod plotrun;
 mod store;
+#[cfg(test)]
+mod plottests;
 #[cfg(test)]
 mod tests;
 

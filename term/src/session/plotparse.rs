@@ -272,7 +272,7 @@ pub fn plot_call(src: &str, stmt: Span) -> Result<Option<PlotCall>, CellError> {
                     ));
                 }
                 if matches!(src.as_bytes()[arg.0], b'"' | b'\'') {
-                    let mut e = error(format!("expected an array expression, found a string"), arg);
+                    let mut e = error("expected an array expression, found a string", arg);
                     e.help = Some("strings are options: title=\"…\", label=\"…\"".into());
                     return Err(e);
                 }

@@ -429,7 +429,7 @@ fn image(
         decimate::resample(&values, (rows, cols), (out_rows, out_cols))
     };
     let (lo, hi) = decimate::bounds(values.iter().copied()).unwrap_or((0.0, 1.0));
-    let mut limit = |key: &str, default: f64| -> Result<f64, CellError> {
+    let limit = |key: &str, default: f64| -> Result<f64, CellError> {
         match (call.options.iter().find(|o| o.key == key), exprs.get(key)) {
             (Some(o), Some(v)) => {
                 let x = scalar_option(v, o.value_span, key)?;

@@ -302,6 +302,7 @@ fn the_serialised_form() {
     cell(&mut s, "v = float32(arange(3)) / 2; k = 7");
     cell(&mut s, "v * k");
     cell(&mut s, "v +");
+    cell(&mut s, "plot(v, v * k, title=\"v\", label=\"7v\")");
     let mut json = serde_json::to_value(&s).unwrap();
     for c in json["cells"].as_array_mut().unwrap() {
         c["elapsed_ns"] = 0.into();
