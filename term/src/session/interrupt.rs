@@ -75,6 +75,7 @@ impl Interrupt {
     }
 
     /// Whether the session is evaluating a cell now.
+    #[allow(dead_code)] // for clients; the terminal UI polls `running` instead
     pub fn is_busy(&self) -> bool {
         self.lock().is_some()
     }
