@@ -8,11 +8,13 @@ use std::path::Path;
 use vex_expr::check::{CONSTANTS, FUNCTIONS};
 
 use super::editor::{is_word_char, Editor};
+use super::lint::PLOT_STATEMENTS;
 
 /// The session's commands as typed after `:` (the session keeps its own list private;
-/// a test checks each one parses).
+/// a test checks this one against `:help`).
 pub const COMMANDS: &[&str] = &[
-    "backend", "clear", "del", "explain", "help", "load", "quit", "save", "threads", "time", "vars",
+    "backend", "clear", "del", "explain", "help", "load", "quit", "save", "saveplot", "threads",
+    "time", "vars",
 ];
 
 /// What a candidate is, for its colour in the menu and what accepting it appends.
@@ -114,6 +116,7 @@ fn expression(before: &str, start: usize, word: &str, vars: &[String]) -> Option
     }
     let mut functions: Vec<&str> = FUNCTIONS
         .iter()
+        .chain(&PLOT_STATEMENTS)
         .copied()
         .filter(|f| f.starts_with(word) && !taken(&items, f))
         .collect();
@@ -152,7 +155,8 @@ fn command_argument(name: &str, before: &str, start: usize, vars: &[String]) -> 
             topics.extend(COMMANDS);
             Some(words(&topics, Kind::Word))
         }
-        "load" => Some(paths(before)),
+        "load" => Some(paths(before, &[".npy", ".npz", ".csv"])),
+        "saveplot" => Some(paths(before, &[".png"])),
         _ => None,
     }
 }
@@ -174,9 +178,8 @@ fn command_name(before: &str, start: usize) -> Option<Completion> {
     })
 }
 
-/// Files a `:load` argument may name (.npy, .npz, .csv) and directories, for the path
-/// before the cursor.
-fn paths(before: &str) -> Completion {
+/// Files with one of the `extensions` and directories, for the path before the cursor.
+fn paths(before: &str, extensions: &[&str]) -> Completion {
     let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let typed = &before[start..];
     let (dir, prefix) = match typed.rfind('/') {
@@ -200,7 +203,7 @@ fn paths(before: &str) -> Completion {
             if entry.path().is_dir() {
                 return Some(Candidate::new(&format!("{dir}{name}/"), Kind::Directory));
             }
-            let data = [".npy", ".npz", ".csv"].iter().any(|x| name.ends_with(x));
+            let data = extensions.iter().any(|x| name.ends_with(x));
             data.then(|| Candidate::new(&format!("{dir}{name}"), Kind::File))
         })
         .collect();
@@ -318,7 +321,7 @@ mod tests {
         assert_eq!(c.items[0].kind, Kind::Variable);
         assert_eq!(c.items[1].kind, Kind::Function);
         let c = complete("p", 1, &[]).unwrap();
-        assert_eq!(names(&c), ["pi", "prod"]);
+        assert_eq!(names(&c), ["pi", "plot", "prod"]);
         assert_eq!(c.items[0].kind, Kind::Constant);
         // The word before the cursor only.
         let c = complete("lin + x", 3, &vars()).unwrap();
@@ -400,6 +403,23 @@ mod tests {
         assert_eq!(e.text(), "x = logaddexp(");
         e.set_text("zzz");
         assert_eq!(tab(&mut e, &[]), Tab::Nothing);
+    }
+
+    #[test]
+    fn the_commands_are_those_help_lists() {
+        let mut session = crate::session::Session::new();
+        let notices = session.submit(":help");
+        let [crate::session::Notice::Cell(cell)] = notices.as_slice() else {
+            panic!("{notices:?}")
+        };
+        let mut listed: Vec<&str> = cell.outputs[0]
+            .text()
+            .lines()
+            .filter_map(|l| l.strip_prefix("  :"))
+            .map(|l| l.split_whitespace().next().unwrap_or(""))
+            .collect();
+        listed.sort_unstable();
+        assert_eq!(listed, COMMANDS);
     }
 
     #[test]

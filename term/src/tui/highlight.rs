@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use vex_expr::check::{CONSTANTS, FUNCTIONS};
 use vex_expr::lexer::{tokenize, TokenKind};
 
+use super::lint::PLOT_STATEMENTS;
 use super::theme::Theme;
 use crate::session::{is_command, Command};
 
@@ -30,14 +31,23 @@ fn styles(text: &str, theme: &Theme) -> Vec<Style> {
     styles
 }
 
-/// Styles code by token.
+/// Styles code by token, and quoted strings (a plot's options), which vex's lexer does
+/// not know: they are blanked before it reads the text.
 fn code(text: &str, theme: &Theme, styles: &mut [Style]) {
-    let (tokens, _) = tokenize(text);
+    let strings = strings(text);
+    let mut masked = text.as_bytes().to_vec();
+    for r in &strings {
+        masked[r.clone()].fill(b' ');
+    }
+    let masked = String::from_utf8(masked).expect("whole characters were blanked");
+    let (tokens, _) = tokenize(&masked);
     for t in tokens {
-        let word = &text[t.span.start..t.span.end];
+        let word = &masked[t.span.start..t.span.end];
         let style = match t.kind {
             TokenKind::Number => theme.number,
-            TokenKind::Name if FUNCTIONS.contains(&word) => theme.function,
+            TokenKind::Name if FUNCTIONS.contains(&word) || PLOT_STATEMENTS.contains(&word) => {
+                theme.function
+            }
             TokenKind::Name if CONSTANTS.iter().any(|(c, _)| *c == word) => theme.constant,
             TokenKind::Name => theme.variable,
             TokenKind::Keyword => theme.keyword,
@@ -48,6 +58,40 @@ fn code(text: &str, theme: &Theme, styles: &mut [Style]) {
         };
         styles[t.span.start..t.span.end].fill(style);
     }
+    for r in strings {
+        styles[r].fill(theme.string);
+    }
+}
+
+/// The byte ranges of quoted strings, quotes included; an unclosed one runs to the end
+/// of its line.
+fn strings(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices();
+    while let Some((start, c)) = chars.next() {
+        match c {
+            '#' => {
+                // A comment: up to the end of the line.
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' | '\'' => {
+                let mut end = text.len();
+                for (i, d) in chars.by_ref() {
+                    if d == c || d == '\n' {
+                        end = i + usize::from(d == c);
+                        break;
+                    }
+                }
+                out.push(start..end);
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The lines of `text`, highlighted, with `mark` (a byte range: an error's span, a search
@@ -149,6 +193,21 @@ mod tests {
             "[:time:Green][ ][sqrt:Blue][(x)]"
         );
         assert_eq!(show_one(":load a.npy"), "[:load:Green][ a.npy]");
+    }
+
+    #[test]
+    fn plot_statements_and_their_strings() {
+        let theme = Theme::new(true);
+        let lines = highlight("plot(x, title='a # b') # c", None, &theme);
+        assert_eq!(
+            show(&lines),
+            ["[plot:Blue][(x, title][=:Yellow]['a # b':Green][) ][# c:Gray]"]
+        );
+        let lines = highlight("hist(y, title=\"open", None, &theme);
+        assert_eq!(
+            show(&lines),
+            ["[hist:Blue][(y, title][=:Yellow][\"open:Green]"]
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use vex_expr::check::OperandSig;
 
+use vex_expr::lexer::{tokenize, TokenKind};
+
 use super::editor::is_word_char;
 use crate::session::{is_command, Command};
 
@@ -27,6 +29,39 @@ impl Diagnostic {
             span: e.span.map(|s| s.start + offset..s.end + offset),
         }
     }
+}
+
+/// Statements the session recognises before vex sees them (plots, whose options may be
+/// strings, which vex has no syntax for); a cell with one is not checked here.
+pub const PLOT_STATEMENTS: [&str; 4] = ["plot", "scatter", "hist", "imshow"];
+
+/// Whether a statement of `text` is a plot: a plot name followed by `(` at the start of
+/// a statement (outside brackets).
+fn has_plot_statement(text: &str) -> bool {
+    let (tokens, _) = tokenize(text);
+    let mut depth = 0usize;
+    let mut at_start = true;
+    for (i, t) in tokens.iter().enumerate() {
+        let word = &text[t.span.start..t.span.end];
+        let next = tokens.get(i + 1).map(|n| &text[n.span.start..n.span.end]);
+        match t.kind {
+            TokenKind::Name if at_start && depth == 0 && next == Some("(") => {
+                if PLOT_STATEMENTS.contains(&word) {
+                    return true;
+                }
+            }
+            TokenKind::Punct if matches!(word, "(" | "[") => depth += 1,
+            TokenKind::Punct if matches!(word, ")" | "]") => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        at_start = match t.kind {
+            TokenKind::Newline => depth == 0,
+            TokenKind::Punct if word == ";" => depth == 0,
+            TokenKind::Comment | TokenKind::Continuation => at_start,
+            _ => false,
+        };
+    }
+    false
 }
 
 /// The first error in `text`, if any. Input that only lacks its ending (an open bracket, a
@@ -60,7 +95,7 @@ fn command(text: &str, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
 
 /// Parses and checks code that starts `offset` bytes into the input.
 fn code(text: &str, offset: usize, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
-    if vex::is_blank(text) {
+    if vex::is_blank(text) || has_plot_statement(text) {
         return None;
     }
     let ast = match vex_expr::parse(text) {
@@ -122,6 +157,37 @@ mod tests {
         assert!(at_end("y = lins + 1").is_some());
         assert!(at_end("y = )").is_some());
         assert_eq!(at_end("   # just a comment"), None);
+    }
+
+    #[test]
+    fn cells_with_plots_are_left_to_the_session() {
+        assert_eq!(at_end("plot(x, title=\"a (b\")"), None);
+        assert_eq!(at_end("y = x * 2; hist(y, bins=20)"), None);
+        assert_eq!(at_end("y = x\nimshow(y)"), None);
+        // A name that is not at the start of a statement is an ordinary call.
+        assert!(at_end("y = plot(x) + 1").is_some());
+        assert!(at_end("(plot(x))").is_some());
+    }
+
+    #[test]
+    fn the_plot_statements_are_the_sessions() {
+        let mut session = crate::session::Session::new();
+        for (name, args) in PLOT_STATEMENTS.iter().zip([
+            "arange(3)",
+            "arange(3), arange(3)",
+            "arange(3)",
+            "arange(4)[:, None] * arange(3)",
+        ]) {
+            let notices = session.submit(&format!("{name}({args})"));
+            let [crate::session::Notice::Cell(cell)] = notices.as_slice() else {
+                panic!("{notices:?}")
+            };
+            assert!(cell.error.is_none(), "{name}: {:?}", cell.error);
+            assert!(
+                matches!(cell.outputs[..], [crate::session::Output::Plot(_)]),
+                "{name}"
+            );
+        }
     }
 
     #[test]

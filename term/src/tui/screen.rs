@@ -79,14 +79,24 @@ impl Screen {
         if height == self.height {
             return Ok(());
         }
-        let top = self.terminal.get_frame().area().top();
-        let backend = self.terminal.backend_mut();
-        backend.set_cursor_position(Position::new(0, top))?;
-        backend.clear_region(ClearType::AfterCursor)?;
-        Backend::flush(backend)?;
+        self.clear_viewport()?;
         self.terminal = open_terminal(height)?;
         self.height = height;
         Ok(())
+    }
+
+    /// Blanks the viewport's rows, one by one, and leaves the cursor at its top. (Not
+    /// one "clear to the end of the screen": from the top-left corner, tmux takes that
+    /// for clearing the screen and first scrolls the screen into its history.)
+    fn clear_viewport(&mut self) -> io::Result<()> {
+        let area = self.terminal.get_frame().area();
+        let backend = self.terminal.backend_mut();
+        for y in area.top()..area.bottom() {
+            backend.set_cursor_position(Position::new(0, y))?;
+            backend.clear_region(ClearType::CurrentLine)?;
+        }
+        backend.set_cursor_position(Position::new(0, area.top()))?;
+        Backend::flush(backend)
     }
 
     /// Draws the viewport, resized to the rows laid out by `layout` (given the width and
@@ -133,11 +143,7 @@ impl Screen {
     /// Leaves: the viewport cleared, the cursor where it started, so that the shell's
     /// prompt follows the last output.
     pub fn close(mut self) -> io::Result<()> {
-        let top = self.terminal.get_frame().area().top();
-        let backend = self.terminal.backend_mut();
-        backend.set_cursor_position(Position::new(0, top))?;
-        backend.clear_region(ClearType::AfterCursor)?;
-        Backend::flush(backend)?;
+        self.clear_viewport()?;
         drop(self);
         restore();
         io::stdout().flush()

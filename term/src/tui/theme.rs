@@ -13,6 +13,7 @@ pub struct Theme {
     pub keyword: Style,
     pub operator: Style,
     pub comment: Style,
+    pub string: Style,
     pub command: Style,
     pub bad_token: Style,
     /// The span of the error found while typing.
@@ -41,6 +42,7 @@ impl Theme {
             keyword: c(plain, Color::Magenta),
             operator: c(plain, Color::Yellow),
             comment: c(dim.add_modifier(Modifier::ITALIC), Color::Gray),
+            string: c(plain, Color::Green),
             command: c(bold, Color::Green),
             bad_token: c(plain, Color::Red),
             error_span: c(plain.add_modifier(Modifier::UNDERLINED), Color::Red),
