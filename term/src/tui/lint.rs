@@ -45,10 +45,13 @@ fn has_plot_statement(text: &str) -> bool {
         let word = &text[t.span.start..t.span.end];
         let next = tokens.get(i + 1).map(|n| &text[n.span.start..n.span.end]);
         match t.kind {
-            TokenKind::Name if at_start && depth == 0 && next == Some("(") => {
-                if PLOT_STATEMENTS.contains(&word) {
-                    return true;
-                }
+            TokenKind::Name
+                if at_start
+                    && depth == 0
+                    && next == Some("(")
+                    && PLOT_STATEMENTS.contains(&word) =>
+            {
+                return true;
             }
             TokenKind::Punct if matches!(word, "(" | "[") => depth += 1,
             TokenKind::Punct if matches!(word, ")" | "]") => depth = depth.saturating_sub(1),
