@@ -316,7 +316,7 @@ impl Session {
     /// Runs statements: all assignments take effect together, or none do.
     fn run_code(&mut self, code: &str) -> Outcome {
         // Plot statements are replaced by assignments of their arguments (see [`plotrun`]).
-        let plots = match plotrun::rewrite(code) {
+        let plots = match plotrun::rewrite(code, |n| self.vars.contains_key(n)) {
             Ok(p) => p,
             Err(e) => return Outcome::error(e),
         };
@@ -340,7 +340,7 @@ impl Session {
                         .into_iter()
                         .partition(|(name, _)| plotrun::is_hidden(name));
                     // The plots come first: vex's outputs are the cell's final expression.
-                    match plots.plots(&hidden.into_iter().collect()) {
+                    match plots.plots(&hidden.into_iter().collect(), &self.vars) {
                         Ok(p) => outputs = p.into_iter().chain(outputs).collect(),
                         Err(e) => return Outcome::error(e),
                     }

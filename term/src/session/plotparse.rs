@@ -171,7 +171,7 @@ fn unquote(text: &str) -> String {
 }
 
 /// `span` without leading and trailing blanks and comments.
-fn trim(src: &str, (mut s, mut e): Span) -> Span {
+pub fn trim(src: &str, (mut s, mut e): Span) -> Span {
     let b = src.as_bytes();
     loop {
         while s < e && b[s].is_ascii_whitespace() {
@@ -352,8 +352,9 @@ fn split_args(src: &str, (s, e): Span) -> Result<Vec<Span>, CellError> {
     Ok(out)
 }
 
-/// The key and value ranges of `key=value`, if `arg` is a keyword argument.
-fn keyword(src: &str, (s, e): Span) -> Option<(Span, Span)> {
+/// The key and value ranges of `key=value`, if `arg` is a keyword argument (or an
+/// assignment statement).
+pub fn keyword(src: &str, (s, e): Span) -> Option<(Span, Span)> {
     let text = &src[s..e];
     let key_len = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
     if key_len == 0 || text.as_bytes()[0].is_ascii_digit() {

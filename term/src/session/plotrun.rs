@@ -7,11 +7,11 @@
 //! cell, so that a caret points at what the user typed.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use vex::{Array, Scalar, Value};
 
-use super::plotparse::{plot_call, statements, OptValue, PlotCall, PlotKind, Span};
+use super::plotparse::{keyword, plot_call, statements, trim, OptValue, PlotCall, PlotKind, Span};
 use super::{CellError, Output};
 use crate::plot::decimate;
 use crate::plot::spec::{Colormap, Image, PlotData, PlotSpec, Series};
@@ -31,6 +31,10 @@ pub struct Rewritten {
     pub calls: Vec<PlotCall>,
     /// Copied pieces: (start in `source`, start in the cell, length).
     pieces: Vec<(usize, usize, usize)>,
+    /// Arguments that are a session variable as it stands (a bare name no earlier
+    /// statement of the cell assigns): taken as they are rather than evaluated, which
+    /// saves copying a large array. By hidden name, the variable's name.
+    direct: HashMap<String, String>,
 }
 
 /// The hidden name of argument `arg` of plot `call`.
@@ -43,11 +47,25 @@ pub fn is_hidden(name: &str) -> bool {
     name.starts_with(HIDDEN)
 }
 
-/// The cell rewritten for vex, or `None` if it has no plot statement.
-pub fn rewrite(src: &str) -> Result<Option<Rewritten>, CellError> {
+/// The cell rewritten for vex, or `None` if it has no plot statement; `is_var` tells the
+/// names of the session's variables.
+pub fn rewrite(src: &str, is_var: impl Fn(&str) -> bool) -> Result<Option<Rewritten>, CellError> {
     let mut calls = Vec::new();
+    // For each plot, the names the cell assigns before it.
+    let mut assigned_before: Vec<HashSet<String>> = Vec::new();
+    let mut assigned = HashSet::new();
     for stmt in statements(src) {
-        calls.extend(plot_call(src, stmt)?);
+        match plot_call(src, stmt)? {
+            Some(call) => {
+                calls.push(call);
+                assigned_before.push(assigned.clone());
+            }
+            None => {
+                if let Some(((s, e), _)) = keyword(src, trim(src, stmt)) {
+                    assigned.insert(src[s..e].to_string());
+                }
+            }
+        }
     }
     if calls.is_empty() {
         return Ok(None);
@@ -56,6 +74,7 @@ pub fn rewrite(src: &str) -> Result<Option<Rewritten>, CellError> {
         source: String::new(),
         calls: Vec::new(),
         pieces: Vec::new(),
+        direct: HashMap::new(),
     };
     let mut at = 0;
     for (k, call) in calls.iter().enumerate() {
@@ -66,10 +85,20 @@ pub fn rewrite(src: &str) -> Result<Option<Rewritten>, CellError> {
                 .filter(|o| o.value == OptValue::Expr)
                 .map(|o| o.value_span),
         );
+        let mut first = true;
         for (j, span) in exprs.enumerate() {
-            if j > 0 {
+            let text = &src[span.0..span.1];
+            if crate::bindings::is_identifier(text)
+                && is_var(text)
+                && !assigned_before[k].contains(text)
+            {
+                out.direct.insert(hidden(k, j), text.to_string());
+                continue;
+            }
+            if !first {
                 out.source.push_str("; ");
             }
+            first = false;
             out.source.push_str(&hidden(k, j));
             out.source.push_str(" = (");
             out.copy(src, span);
@@ -127,19 +156,27 @@ impl Rewritten {
         }
     }
 
-    /// The plots, from the values of the hidden names.
-    pub fn plots(&self, values: &HashMap<String, Value>) -> Result<Vec<Output>, CellError> {
+    /// The plots, from the values of the hidden names and the session's variables.
+    pub fn plots(
+        &self,
+        values: &HashMap<String, Value>,
+        vars: &BTreeMap<String, Value>,
+    ) -> Result<Vec<Output>, CellError> {
+        let value = |name: String| match self.direct.get(&name) {
+            Some(var) => &vars[var],
+            None => &values[&name],
+        };
         let mut out = Vec::new();
         for (k, call) in self.calls.iter().enumerate() {
             let mut args = Vec::new();
             let mut j = 0;
             for &span in &call.positional {
-                args.push((span, &values[&hidden(k, j)]));
+                args.push((span, value(hidden(k, j))));
                 j += 1;
             }
             let mut exprs = HashMap::new();
             for o in call.options.iter().filter(|o| o.value == OptValue::Expr) {
-                exprs.insert(o.key.as_str(), &values[&hidden(k, j)]);
+                exprs.insert(o.key.as_str(), value(hidden(k, j)));
                 j += 1;
             }
             out.push(Output::Plot(build(call, &args, &exprs)?));
@@ -493,7 +530,7 @@ mod tests {
                 "expected an expression, found '*'",
             ),
         ] {
-            let r = rewrite(src).unwrap().unwrap();
+            let r = rewrite(src, |_| false).unwrap().unwrap();
             let e = ctx
                 .run_cell(&r.source, &vex::Vars::new().with("x", &x))
                 .unwrap_err();

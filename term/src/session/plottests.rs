@@ -86,6 +86,16 @@ fn a_plot_in_a_cell_of_statements() {
 }
 
 #[test]
+fn a_variable_is_plotted_as_it_stands_at_the_statement() {
+    let mut s = session();
+    cell(&mut s, "x = arange(3)");
+    let ps = plots(&mut s, "plot(x); x = x * 2; plot(x); x = x + 1");
+    let ys: Vec<&[f64]> = ps.iter().map(|p| &p.series()[0].y[..]).collect();
+    assert_eq!(ys, [&[0.0, 1.0, 2.0][..], &[0.0, 2.0, 4.0][..]]);
+    assert_eq!(plots(&mut s, "plot(x)")[0].series()[0].y, [1.0, 3.0, 5.0]);
+}
+
+#[test]
 fn options_are_expressions_or_strings() {
     let mut s = session();
     cell(&mut s, "a = arange(100) % 10; n = 5");
