@@ -301,7 +301,10 @@ pub fn draw(spec: &PlotSpec, (width, height): (u32, u32)) -> Raster {
     }
     let (fx0, fy0, fx1, fy1) = frame.rect();
     // Grid lines at the ticks, then the data, then the frame and labels on top.
-    let xt = ticks::ticks(xr.0, xr.1, ((frame.width / 80.0) as usize).clamp(2, 12));
+    let mut xt = ticks::ticks(xr.0, xr.1, ((frame.width / 80.0) as usize).clamp(2, 12));
+    if let PlotData::Image(_) = spec.data {
+        xt.retain(|v| v.fract() == 0.0 && *v >= 0.0);
+    }
     if !matches!(spec.data, PlotData::Image(_)) {
         for &v in &xt {
             let x = frame.px(v).round() as i64;

@@ -38,6 +38,8 @@ struct Axis {
     edges: bool,
     /// The axis runs downwards from `hi` (a y axis).
     down: bool,
+    /// Only whole numbers make ticks (image rows and columns).
+    whole: bool,
 }
 
 impl Axis {
@@ -273,7 +275,10 @@ impl Frame {
         for col in p.x..p.x + p.width {
             buf[(col, axis_y)].set_char('─').set_style(theme.axis);
         }
-        let xt = ticks::ticks(x.lo, x.hi, (p.width as usize / 10).clamp(2, 10));
+        let mut xt = ticks::ticks(x.lo, x.hi, (p.width as usize / 10).clamp(2, 10));
+        if x.whole {
+            xt.retain(|v| v.fract() == 0.0 && *v >= 0.0);
+        }
         let mut free_from = area.x;
         for (v, label) in xt.iter().zip(ticks::labels(&xt)) {
             let col = p.x + x.cell(*v) as u16;
@@ -339,6 +344,7 @@ fn draw_xy(
         sub: 2,
         edges: false,
         down: false,
+        whole: false,
     };
     let y = Axis {
         lo: ylo,
@@ -347,6 +353,7 @@ fn draw_xy(
         sub: 4,
         edges: false,
         down: true,
+        whole: false,
     };
     frame.draw(spec, &x, &y, buf, theme);
     let mut canvas = Braille::new(p.width as usize, p.height as usize);
@@ -401,6 +408,7 @@ fn draw_hist(spec: &PlotSpec, h: &Histogram, area: Rect, buf: &mut Buffer, theme
         sub: 1,
         edges: true,
         down: false,
+        whole: false,
     };
     let y = Axis {
         lo: 0.0,
@@ -409,6 +417,7 @@ fn draw_hist(spec: &PlotSpec, h: &Histogram, area: Rect, buf: &mut Buffer, theme
         sub: 8,
         edges: true,
         down: true,
+        whole: false,
     };
     frame.draw(spec, &x, &y, buf, theme);
     // The bins a span of the x axis covers; a column showing several shows the highest.
@@ -496,6 +505,7 @@ fn draw_image(spec: &PlotSpec, img: &Image, area: Rect, buf: &mut Buffer, theme:
         sub: 1,
         edges: true,
         down: false,
+        whole: false,
     };
     let x = Axis {
         lo: -0.5,
@@ -504,6 +514,7 @@ fn draw_image(spec: &PlotSpec, img: &Image, area: Rect, buf: &mut Buffer, theme:
         sub: 1,
         edges: true,
         down: false,
+        whole: true,
     };
     frame.y_ticks.retain(|(v, _)| *v >= 0.0);
     frame.draw(spec, &x, &y, buf, theme);
@@ -534,6 +545,7 @@ fn draw_image(spec: &PlotSpec, img: &Image, area: Rect, buf: &mut Buffer, theme:
         sub: 2,
         edges: true,
         down: true,
+        whole: false,
     };
     let t = ticks::ticks(img.vmin, img.vmax, (h / 2).clamp(2, 6));
     for (v, label) in t.iter().zip(ticks::labels(&t)) {

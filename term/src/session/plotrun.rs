@@ -480,8 +480,21 @@ fn image(
             (None, _) => Ok(default),
         }
     };
-    let vmin = limit("vmin", lo)?;
-    let vmax = limit("vmax", hi)?;
+    let (mut vmin, mut vmax) = (limit("vmin", lo)?, limit("vmax", hi)?);
+    if vmin > vmax {
+        let span = call
+            .options
+            .iter()
+            .find(|o| o.key == "vmin" || o.key == "vmax");
+        return Err(error(
+            format!("vmin ({vmin}) is above vmax ({vmax})"),
+            span.map_or(call.span, |o| o.value_span),
+        ));
+    }
+    if vmin == vmax {
+        // One value: the middle of the colour map.
+        (vmin, vmax) = (vmin - 0.5, vmax + 0.5);
+    }
     let cmap = match call.options.iter().find(|o| o.key == "cmap") {
         None => Colormap::default(),
         Some(o) => match &o.value {

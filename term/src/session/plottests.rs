@@ -212,6 +212,12 @@ fn mistakes_point_into_the_input() {
         );
     }
     assert_eq!(s.vars(), &before, "a failing plot cell binds nothing");
+    let e = failure(&mut s, "imshow(m, vmin=2, vmax=1)");
+    assert!(e.contains("vmin (2) is above vmax (1)"), "{e}");
+    let PlotData::Image(img) = &plots(&mut s, "imshow(m * 0)")[0].data else {
+        panic!()
+    };
+    assert_eq!((img.vmin, img.vmax), (-0.5, 0.5), "a constant image");
     let e = failure(&mut s, "imshow(m, cmap=\"jet\")");
     assert!(e.contains("colour maps: viridis, magma"), "{e}");
 }
