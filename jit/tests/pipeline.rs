@@ -260,7 +260,6 @@ fn transcendental_functions_and_float_division_run_through_helpers() {
             "arctan2(a, b) + hypot(a, b) - fmod(a, c)",
             "log(abs(a) + 1) + sum(sin(a))",
             "where(a > 0, sqrt(a), sin(a))",
-            "float32(a) ** float32(b) + float32(tanh(c))",
             "mean(exp(m / 4), axis=1)",
             "sum(cos(m), axis=0) + 1",
             "logaddexp(a, b) * 2 + log1p(abs(c))",
@@ -268,6 +267,10 @@ fn transcendental_functions_and_float_division_run_through_helpers() {
         ] {
             check_src(&jits, src, &vars, 1e-12);
         }
+        // float32 `**` runs in vector math (in float64, rounded once), the interpreter in
+        // libm's powf: the two may differ by an ULP of float32.
+        let src = "float32(a) ** float32(b) + float32(tanh(c))";
+        check_src(&jits, src, &vars, 2.0 * f64::from(f32::EPSILON));
     }
 }
 
