@@ -88,6 +88,13 @@ impl Raster {
         }
     }
 
+    /// The pixels as RGB bytes, row by row: what an image crate (`image::RgbImage`, for
+    /// ratatui-image's kitty, iTerm2 or sixel output) takes.
+    #[allow(dead_code)] // for the terminal UI's raster images
+    pub fn rgb8(&self) -> Vec<u8> {
+        self.pixels.iter().flatten().copied().collect()
+    }
+
     /// The image as PNG bytes.
     pub fn png(&self) -> Result<Vec<u8>, String> {
         let mut out = Vec::new();
@@ -96,8 +103,9 @@ impl Raster {
             encoder.set_color(png::ColorType::Rgb);
             encoder.set_depth(png::BitDepth::Eight);
             let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-            let data: Vec<u8> = self.pixels.iter().flatten().copied().collect();
-            writer.write_image_data(&data).map_err(|e| e.to_string())?;
+            writer
+                .write_image_data(&self.rgb8())
+                .map_err(|e| e.to_string())?;
         }
         Ok(out)
     }
