@@ -65,9 +65,6 @@ fn main() {
         let ns = median_ns_per_element(n, || {
             std::hint::black_box(p.run(&vars).unwrap());
         });
-        println!(
-            "{expr:12} {ns:6.2} ns/element ({} threads)",
-            vex::threads()
-        );
+        println!("{expr:12} {ns:6.2} ns/element ({} threads)", vex::threads());
     }
 }

@@ -329,9 +329,9 @@ impl<'k> Gen<'k> {
                 // (the 3-long rows of a distance matrix's sums).
                 let merge = b.create_block();
                 let after = b.create_block();
-                let ran = b
-                    .ins()
-                    .icmp(cranelift_codegen::ir::condcodes::IntCC::NotEqual, j0, start);
+                let ran =
+                    b.ins()
+                        .icmp(cranelift_codegen::ir::condcodes::IntCC::NotEqual, j0, start);
                 b.ins().brif(ran, merge, &[], after, &[]);
                 b.switch_to_block(merge);
                 simd::merge_accs(b, &plan, &vacc, &held)?;

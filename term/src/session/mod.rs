@@ -15,9 +15,9 @@ mod help;
 mod interrupt;
 mod plotparse;
 mod plotrun;
-mod store;
 #[cfg(test)]
 mod plottests;
+mod store;
 #[cfg(test)]
 mod tests;
 
@@ -323,11 +323,10 @@ impl Session {
         let source = plots.as_ref().map_or(code, |p| p.source.as_str());
         let vars = operands(&self.vars);
         let evaluation = self.interrupt.begin();
-        let result = self.engine.context(&self.settings).run_cell_with(
-            source,
-            &vars,
-            &evaluation.control,
-        );
+        let result =
+            self.engine
+                .context(&self.settings)
+                .run_cell_with(source, &vars, &evaluation.control);
         drop(evaluation);
         drop(vars);
         match result {
