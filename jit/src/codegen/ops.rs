@@ -7,10 +7,12 @@
 //! masks them), float → integer casts (saturating, with NumPy's wrap-through-64-bits
 //! rule). Float operations are the IEEE ones the interpreter uses; nothing is fused.
 //!
-//! Transcendental functions and float `**` with a `vex_expr::vmath` algorithm are emitted
-//! inline by [`super::vmath`] (within a few ULP of the interpreter's libm, not
-//! bit-identical). Operations the JIT cannot compile (the other transcendental functions,
-//! float `//` and `%` outside the blocked path, complex numbers) return `Err(reason)`.
+//! Transcendental functions and float `**` with a `vex_expr::vmath` algorithm are calls
+//! into the per-process math library emitted by [`super::vmath`] (within a few ULP of the
+//! interpreter's libm, not bit-identical). Complex numbers are lowered as (re, im) pairs by
+//! `super::complex`. What has no code here (functions without a vmath algorithm, float
+//! `//` and `%`) returns `Err(reason)`; such kernels run on the blocked path, whose helpers
+//! (`crate::helpers`) run once per block of points.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Type, Value};
