@@ -350,6 +350,7 @@ pub fn arccos<B: Builder>(b: &mut B, x: B::F) -> B::F {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{same, ulps};
     use super::super::Scalar;
     use super::*;
 
@@ -358,14 +359,6 @@ mod tests {
     const PI_F: f64 = std::f64::consts::PI;
     const HALF_PI: f64 = std::f64::consts::FRAC_PI_2;
     const QUARTER_PI: f64 = std::f64::consts::FRAC_PI_4;
-
-    fn same(got: f64, want: f64) -> bool {
-        got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan())
-    }
-
-    fn ulps(got: f64, want: f64) -> u64 {
-        (got.to_bits() as i64 - want.to_bits() as i64).unsigned_abs()
-    }
 
     /// Deterministic pseudo-random numbers (an LCG's top 53 bits).
     fn units(n: usize, seed: u64) -> impl Iterator<Item = f64> {

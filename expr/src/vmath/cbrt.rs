@@ -120,18 +120,9 @@ pub fn cbrt<B: Builder>(b: &mut B, x: B::F) -> B::F {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{same, ulps};
     use super::super::Scalar;
     use super::*;
-
-    fn ulps(got: f64, want: f64) -> u64 {
-        let a = got.to_bits() as i64;
-        let c = want.to_bits() as i64;
-        (a - c).unsigned_abs()
-    }
-
-    fn same(got: f64, want: f64) -> bool {
-        got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan())
-    }
 
     /// A deterministic spread of float64 bit patterns (all magnitudes, both signs).
     fn any_bits(n: usize) -> impl Iterator<Item = f64> {

@@ -250,16 +250,12 @@ pub(crate) fn half_expm1<B: Builder>(b: &mut B, x: B::F) -> Dd<B::F> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{same, ulps};
     use super::super::Scalar;
     use super::*;
 
     /// Distance in ULPs between `got` and the float64 `want`, by bit pattern (both finite,
     /// same sign), so a subnormal ULP counts as one.
-    fn ulps(got: f64, want: f64) -> u64 {
-        let a = got.to_bits() as i64;
-        let c = want.to_bits() as i64;
-        (a - c).unsigned_abs()
-    }
 
     /// A deterministic spread of `n` points over `[lo, hi]`.
     fn points(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
@@ -271,10 +267,6 @@ mod tests {
             let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
             lo + (hi - lo) * unit
         })
-    }
-
-    fn same(got: f64, want: f64) -> bool {
-        got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan())
     }
 
     #[test]

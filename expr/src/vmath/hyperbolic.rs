@@ -122,14 +122,9 @@ fn remainder<B: Builder>(b: &mut B, num: Dd<B::F>, q: B::F, den: Dd<B::F>) -> B:
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{same, ulps};
     use super::super::Scalar;
     use super::*;
-
-    fn ulps(got: f64, want: f64) -> u64 {
-        let a = got.to_bits() as i64;
-        let c = want.to_bits() as i64;
-        (a - c).unsigned_abs()
-    }
 
     fn points(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
         let mut state = 0x2545_f491_4f6c_dd1du64;
@@ -140,10 +135,6 @@ mod tests {
             let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
             lo + (hi - lo) * unit
         })
-    }
-
-    fn same(got: f64, want: f64) -> bool {
-        got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan())
     }
 
     type F = fn(&mut Scalar, f64) -> f64;

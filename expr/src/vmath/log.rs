@@ -320,13 +320,11 @@ fn product<B: Builder>(b: &mut B, x: Dd<B::F>, y: Dd<B::F>) -> Dd<B::F> {
 #[cfg(test)]
 mod tests {
     use super::super::exp::exp_dd;
+    use super::super::testutil::{same, ulps};
     use super::super::Scalar;
     use super::*;
 
     /// Distance in ULPs between two finite floats of the same sign, by bit pattern.
-    fn ulps(got: f64, want: f64) -> u64 {
-        (got.to_bits() as i64 - want.to_bits() as i64).unsigned_abs()
-    }
 
     /// A deterministic spread of `n` points over `[lo, hi]`.
     fn points(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
@@ -349,10 +347,6 @@ mod tests {
             state ^= state << 17;
             f64::from_bits(state % f64::MAX.to_bits())
         })
-    }
-
-    fn same(got: f64, want: f64) -> bool {
-        got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan())
     }
 
     type Fn1 = fn(&mut Scalar, f64) -> f64;

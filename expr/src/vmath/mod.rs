@@ -24,6 +24,8 @@ pub mod hypot;
 pub mod log;
 pub mod pow;
 pub mod reduce;
+#[cfg(test)]
+mod testutil;
 pub mod trig;
 
 use crate::ir::{BinaryOp, Func};

@@ -87,6 +87,7 @@ pub fn pow<B: Builder>(b: &mut B, x: B::F, y: B::F) -> B::F {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{same, ulps};
     use super::super::Scalar;
     use super::*;
 
@@ -94,14 +95,7 @@ mod tests {
         pow(&mut Scalar, x, y)
     }
 
-    fn same(got: f64, want: f64) -> bool {
-        got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan())
-    }
-
     /// Distance in ULPs between two finite floats of the same sign, by bit pattern.
-    fn ulps(got: f64, want: f64) -> u64 {
-        (got.to_bits() as i64 - want.to_bits() as i64).unsigned_abs()
-    }
 
     /// Values that exercise every special case of pow, as base and as exponent.
     const SPECIALS: [f64; 32] = [
