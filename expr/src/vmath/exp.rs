@@ -254,9 +254,6 @@ mod tests {
     use super::super::Scalar;
     use super::*;
 
-    /// Distance in ULPs between `got` and the float64 `want`, by bit pattern (both finite,
-    /// same sign), so a subnormal ULP counts as one.
-
     /// A deterministic spread of `n` points over `[lo, hi]`.
     fn points(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
         let mut state = 0x9e37_79b9_7f4a_7c15u64;

@@ -324,8 +324,6 @@ mod tests {
     use super::super::Scalar;
     use super::*;
 
-    /// Distance in ULPs between two finite floats of the same sign, by bit pattern.
-
     /// A deterministic spread of `n` points over `[lo, hi]`.
     fn points(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
         let mut state = 0x2545_f491_4f6c_dd1du64;

@@ -95,8 +95,6 @@ mod tests {
         pow(&mut Scalar, x, y)
     }
 
-    /// Distance in ULPs between two finite floats of the same sign, by bit pattern.
-
     /// Values that exercise every special case of pow, as base and as exponent.
     const SPECIALS: [f64; 32] = [
         0.0,
