@@ -407,7 +407,7 @@ fn explain_errors() {
 #[test]
 fn help_and_version() {
     let d = Dir::new();
-    // Bare `vex` prints the usage on a terminal; here stdin is not one, so it runs the
+    // Bare `vex` opens the REPL on a terminal; here stdin is not one, so it runs the
     // (empty) script on stdin (see tests/script.rs).
     assert_eq!(d.vex(&[]).ok(), "");
     let out = d.vex(&["--version"]).ok();
