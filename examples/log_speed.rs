@@ -7,32 +7,10 @@
 //! `exp(-a) * log1p(b)`, and `a + b` for the memory traffic alone. Built before the
 //! logarithms had inline vector math, the same program times the libm calls instead.
 
-use std::time::Instant;
+#[path = "common/speed.rs"]
+mod speed;
 
-use ndarray::Array1;
-
-fn uniform(n: usize, seed: u64, lo: f64, hi: f64) -> Array1<f64> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    Array1::from_shape_fn(n, |_| {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        lo + (hi - lo) * ((s >> 11) as f64 / (1u64 << 53) as f64)
-    })
-}
-
-fn median_ns_per_element(n: usize, mut f: impl FnMut()) -> f64 {
-    f();
-    let mut samples: Vec<f64> = (0..15)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_nanos() as f64 / n as f64
-        })
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
-}
+use speed::{median_ns_per_element, uniform};
 
 fn main() {
     let n: usize = std::env::args()

@@ -8,35 +8,16 @@
 //! first line is the first call of arc distance in a fresh process (compile + a 16-point
 //! run): it includes compiling whatever vector math the JIT builds once per process.
 
+#[path = "common/speed.rs"]
+mod speed;
+
 use std::time::Instant;
 
 use ndarray::Array1;
+use speed::{median_ns_per_element, uniform};
 
 const ARC_DISTANCE: &str = "t = sin((theta_2-theta_1)/2)**2 + \
     cos(theta_1)*cos(theta_2)*sin((phi_2-phi_1)/2)**2; 2*arctan2(sqrt(t), sqrt(1-t))";
-
-fn uniform(n: usize, seed: u64, lo: f64, hi: f64) -> Array1<f64> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    Array1::from_shape_fn(n, |_| {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        lo + (hi - lo) * ((s >> 11) as f64 / (1u64 << 53) as f64)
-    })
-}
-
-fn median_ns_per_element(n: usize, mut f: impl FnMut()) -> f64 {
-    f();
-    let mut samples: Vec<f64> = (0..15)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_nanos() as f64 / n as f64
-        })
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
-}
 
 fn first_call(ctx: &vex::Context, expr: &str, names: &[&str]) -> f64 {
     let small = Array1::from_shape_fn(16, |i| i as f64 / 16.0);
