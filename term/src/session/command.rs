@@ -37,6 +37,37 @@ impl BackendChoice {
     }
 }
 
+/// How a client draws plots (see [`crate::plot`]): each client decides for itself what
+/// `Auto` means (the terminal UI shows images where the terminal has an image protocol).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlotMode {
+    /// Braille and half-block text graphics.
+    Text,
+    /// Raster images, where the client can show them (text elsewhere).
+    Image,
+    /// Images where the client can show them, text elsewhere (the default).
+    #[default]
+    Auto,
+}
+
+impl PlotMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            PlotMode::Text => "text",
+            PlotMode::Image => "image",
+            PlotMode::Auto => "auto",
+        }
+    }
+
+    /// `text`, `image` or `auto`, as `:plots` and `VEX_PLOTS` take them.
+    pub fn parse(word: &str) -> Option<PlotMode> {
+        [PlotMode::Text, PlotMode::Image, PlotMode::Auto]
+            .into_iter()
+            .find(|m| m.name() == word)
+    }
+}
+
 /// A session command, as `:name arguments` parses to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,6 +93,8 @@ pub enum Command {
     Backend(Option<BackendChoice>),
     /// `:threads [N]`: shows or sets the JIT's thread count.
     Threads(Option<usize>),
+    /// `:plots [text|image|auto]`: shows or sets how plots are drawn.
+    Plots(Option<PlotMode>),
     /// `:clear`: empties the log of cells (variables stay).
     Clear,
     /// `:quit`: ends the session.
@@ -69,9 +102,9 @@ pub enum Command {
 }
 
 /// Every command's name, for `:help` and suggestions.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 13] = [
     "help", "vars", "del", "load", "save", "saveplot", "time", "explain", "backend", "threads",
-    "clear", "quit",
+    "plots", "clear", "quit",
 ];
 
 /// A command that does not parse: the message, and the byte range of the input it is
@@ -186,6 +219,14 @@ impl Command {
                 },
                 _ => Err(usage(":threads [N]")),
             },
+            "plots" => match words.as_slice() {
+                [] => Ok(Command::Plots(None)),
+                [mode] => match PlotMode::parse(mode) {
+                    Some(m) => Ok(Command::Plots(Some(m))),
+                    None => Err(usage(":plots [text|image|auto]")),
+                },
+                _ => Err(usage(":plots [text|image|auto]")),
+            },
             "clear" | "cls" => no_args(Command::Clear),
             "quit" | "q" | "exit" => no_args(Command::Quit),
             "" => Err(err(
@@ -268,6 +309,10 @@ mod tests {
             Command::Backend(Some(BackendChoice::Jit))
         );
         assert_eq!(parse(":threads 4"), Command::Threads(Some(4)));
+        assert_eq!(parse(":plots"), Command::Plots(None));
+        assert_eq!(parse(":plots image"), Command::Plots(Some(PlotMode::Image)));
+        assert_eq!(parse(":plots  text "), Command::Plots(Some(PlotMode::Text)));
+        assert_eq!(parse(":plots auto"), Command::Plots(Some(PlotMode::Auto)));
         assert_eq!(parse(":clear"), Command::Clear);
         assert_eq!(parse(":q"), Command::Quit);
     }
@@ -302,6 +347,12 @@ mod tests {
         );
         assert!(Command::parse(":saveplot").is_err());
         assert!(Command::parse(":backend gpu").is_err());
+        let e = Command::parse(":plots sixel").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.span),
+            ("usage: :plots [text|image|auto]", (7, 12))
+        );
+        assert!(Command::parse(":plots text image").is_err());
         assert_eq!(Command::parse(":").unwrap_err().span, (0, 1));
         assert!(is_command("  :vars") && !is_command("x = 1"));
     }

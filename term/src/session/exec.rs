@@ -49,6 +49,8 @@ impl Command {
             Command::Backend(Some(b)) => plain(format!(":backend {}", b.name())),
             Command::Threads(None) => plain(":threads".into()),
             Command::Threads(Some(n)) => plain(format!(":threads {n}")),
+            Command::Plots(None) => plain(":plots".into()),
+            Command::Plots(Some(m)) => plain(format!(":plots {}", m.name())),
             Command::Clear => plain(":clear".into()),
             Command::Quit => plain(":quit".into()),
         }
@@ -97,6 +99,12 @@ impl Session {
                     None => vex::threads(),
                 };
                 Outcome::text(format!("threads: {now}"))
+            }
+            Command::Plots(mode) => {
+                if let Some(m) = mode {
+                    self.settings.plots = m;
+                }
+                Outcome::text(format!("plots: {}", self.settings.plots.name()))
             }
             Command::Clear | Command::Quit => Outcome::default(),
         }

@@ -24,6 +24,7 @@ Commands:
   :explain EXPR          the fused kernels EXPR compiles to
   :backend [interp|jit|auto]   show or set the engine
   :threads [N]           show or set the JIT's thread count
+  :plots [text|image|auto]   show or set how plots are drawn (images where the terminal can)
   :clear                 clear the log of cells (variables stay)
   :quit                  end the session";
 
@@ -94,7 +95,15 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         "save" => ":save NAME FILE.npy: writes a variable to a .npy file (a weak scalar is \
                    written as a 0-d array of its default type: int64, float64, …)."
             .into(),
-        "plot" | "plots" | "scatter" | "hist" | "imshow" => PLOTS.to_string(),
+        "plot" | "scatter" | "hist" | "imshow" => PLOTS.to_string(),
+        "plots" => ":plots [text|image|auto]: shows or sets how plots are drawn. text: Braille \
+                    and half-block characters; image: raster images through the kitty, iTerm2 \
+                    or sixel protocol, where the terminal has one (text elsewhere); auto (the \
+                    default) is image where the terminal says it can show images. Without an \
+                    argument, also what the terminal was found to support. The VEX_PLOTS \
+                    environment variable (text, image or auto) sets it at start. \
+                    (':help plot' is about plot statements.)"
+            .into(),
         "saveplot" => ":saveplot [N] FILE.png: writes the last plot of the log, or the last \
                        plot of cell N, as an 800x500 PNG image."
             .into(),

@@ -27,7 +27,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use vex::{Array, Context, Value};
 
-pub use command::{is_command, BackendChoice, Command};
+pub use command::{is_command, BackendChoice, Command, PlotMode};
 #[allow(unused_imports)] // for the terminal UI; the script runner needs only `handle`
 pub use interrupt::{Interrupt, Running};
 
@@ -157,6 +157,9 @@ pub struct Settings {
     /// The JIT's thread count (`:threads`); `None` leaves the default (`VEX_NUM_THREADS`
     /// or all cores).
     pub threads: Option<usize>,
+    /// How clients draw plots (`:plots`); absent from sessions saved before it existed.
+    #[serde(default)]
+    pub plots: PlotMode,
 }
 
 /// Variables, the log of cells and settings; see the module documentation.
@@ -289,6 +292,12 @@ impl Session {
     #[allow(dead_code)] // for the terminal UI; the script runner needs only `handle`
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The settings, for a client that sets them before the first cell (`VEX_PLOTS`).
+    #[allow(dead_code)] // for the terminal UI; the script runner needs only `handle`
+    pub fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
     }
 
     /// A handle another thread can use to follow and cancel the cell this session is

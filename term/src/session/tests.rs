@@ -126,6 +126,25 @@ fn vars_del_and_settings() {
     assert_eq!(s.settings().backend, BackendChoice::Auto);
     assert_eq!(shown(&mut s, ":threads 2"), "threads: 2");
     assert_eq!(s.settings().threads, Some(2));
+
+    assert_eq!(shown(&mut s, ":plots"), "plots: auto");
+    assert_eq!(shown(&mut s, ":plots text"), "plots: text");
+    assert_eq!(s.settings().plots, PlotMode::Text);
+    assert!(failure(&mut s, ":plots kitty").contains("usage: :plots [text|image|auto]"));
+    assert_eq!(
+        s.settings().plots,
+        PlotMode::Text,
+        "a bad :plots changes nothing"
+    );
+    let json = serde_json::to_string(&s).unwrap();
+    let old = json.replace(",\"plots\":\"text\"", "");
+    assert!(old.len() < json.len(), "{json}");
+    let restored: Session = serde_json::from_str(&old).unwrap();
+    assert_eq!(
+        restored.settings().plots,
+        PlotMode::Auto,
+        "saved before :plots existed"
+    );
 }
 
 #[test]

@@ -13,8 +13,8 @@ use super::lint::PLOT_STATEMENTS;
 /// The session's commands as typed after `:` (the session keeps its own list private;
 /// a test checks this one against `:help`).
 pub const COMMANDS: &[&str] = &[
-    "backend", "clear", "del", "explain", "help", "load", "quit", "save", "saveplot", "threads",
-    "time", "vars",
+    "backend", "clear", "del", "explain", "help", "load", "plots", "quit", "save", "saveplot",
+    "threads", "time", "vars",
 ];
 
 /// What a candidate is, for its colour in the menu and what accepting it appends.
@@ -150,6 +150,7 @@ fn command_argument(name: &str, before: &str, start: usize, vars: &[String]) -> 
             Some(words(&names, Kind::Variable))
         }
         "backend" => Some(words(&["auto", "interp", "jit"], Kind::Word)),
+        "plots" => Some(words(&["auto", "image", "text"], Kind::Word)),
         "help" | "h" | "?" => {
             let mut topics = vec!["functions", "types"];
             topics.extend(COMMANDS);
