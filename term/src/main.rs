@@ -2,14 +2,16 @@
 //!
 //! `vex eval 'sqrt(a*a + b*b)' a=a.npy b=b.npy -o r.npy` evaluates a program on .npy files
 //! and numbers; `vex explain 'a - mean(a)' a=float32[1000]` shows the kernels it compiles
-//! to. Exit status: 0 on success, 1 for a bad program or input (with a diagnostic on
-//! stderr, and no file written), 2 for bad usage. With no command, `vex` on a terminal is
+//! to; `vex run notes.md` replays a Markdown notebook (see [`notebook`]). Exit status: 0
+//! on success, 1 for a bad program or input (with a diagnostic on stderr, and no file
+//! written), 2 for bad usage. With no command, `vex` on a terminal is
 //! the interactive REPL (see [`tui`]), and with stdin not a terminal (`vex < script.vex`)
 //! runs the script (see [`script`]).
 
 mod bindings;
 mod commands;
 mod csv;
+mod notebook;
 mod npy;
 mod number;
 mod plot;
@@ -63,6 +65,16 @@ enum Command {
         #[arg(value_name = "NAME=VALUE", value_parser = parse_binding)]
         bindings: Vec<Binding>,
     },
+    /// Replay a Markdown notebook (as :save FILE.md writes) in a fresh session.
+    #[command(after_help = RUN_HELP)]
+    Run {
+        /// The notebook: a Markdown file whose ```vex code blocks are the cells.
+        notebook: PathBuf,
+        /// Write the replayed notebook here (its plots as PNG files in OUT_files/)
+        /// instead of printing it.
+        #[arg(short, long, value_name = "OUT.md")]
+        output: Option<PathBuf>,
+    },
 }
 
 const EVAL_EXAMPLES: &str = "\
@@ -75,6 +87,21 @@ const EXPLAIN_EXAMPLES: &str = "\
 Examples:
   vex explain 'a - mean(a)' a=float32[1000]
   vex explain 'x / sqrt(sum(x**2, axis=1))[:, None]' x=float64[100,3]";
+
+const RUN_HELP: &str = "\
+Runs the ```vex blocks in order, as cells typed at the prompt, and replaces the ```output
+block after each with what it prints now (plots as 80-column text, and an image link);
+prose and other code blocks are kept as they are. Printed to stdout, image links keep the
+notebook's own NAME_files/ names and no PNG is written, so that
+`vex run notes.md | diff notes.md -` checks the results still come out the same.
+
+Exit status: 0 when every cell ran; 1 when a cell failed (the notebook is still printed or
+written, with the error under that cell, and each failure is listed on stderr as
+FILE:LINE) or the notebook cannot be read or written; 2 for bad usage.
+
+Examples:
+  vex run notes.md
+  vex run notes.md -o notes.md      replay in place, PNGs in notes_files/";
 
 const MODES: &str = "\
 Without a command:
@@ -97,6 +124,16 @@ fn main() -> ExitCode {
         }) => {
             let r = commands::eval(&program, &bindings, &outputs);
             (program, r)
+        }
+        Some(Command::Run { notebook, output }) => {
+            let mut out = std::io::stdout().lock();
+            let mut err = std::io::stderr().lock();
+            return ExitCode::from(notebook::run_file(
+                &notebook,
+                output.as_deref(),
+                &mut out,
+                &mut err,
+            ));
         }
         Some(Command::Explain { program, bindings }) => {
             let r = commands::explain(&program, &bindings).map(|ex| {

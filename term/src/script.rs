@@ -111,7 +111,8 @@ impl Runner {
         err: &mut impl Write,
         color: bool,
     ) -> io::Result<bool> {
-        for notice in self.session.handle(Event::Submit(cell)) {
+        let notices = self.session.handle(Event::Submit(cell));
+        for (k, notice) in notices.into_iter().enumerate() {
             match notice {
                 Notice::Cell(cell) => {
                     for output in &cell.outputs {
@@ -126,7 +127,13 @@ impl Runner {
                     if let Some(e) = &cell.error {
                         self.failed = true;
                         out.flush()?;
-                        err.write_all(e.render(&self.script, offset, color).as_bytes())?;
+                        // Cells after the first are a notebook's (`:open`): their
+                        // errors point into their own input.
+                        let rendered = match k {
+                            0 => e.render(&self.script, offset, color),
+                            _ => e.render(&cell.input, 0, color),
+                        };
+                        err.write_all(rendered.as_bytes())?;
                     }
                 }
                 Notice::Cleared => {}

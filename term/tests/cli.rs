@@ -427,3 +427,84 @@ fn files_that_look_like_numbers_need_a_path() {
     assert!(out.contains("uint8"), "{out}");
     assert!(Path::new(&d.path("3")).exists());
 }
+
+/// `vex run`: a notebook replayed to stdout and with -o, and its exit codes.
+#[test]
+fn run_replays_a_notebook() {
+    let d = Dir::new();
+    let nb = "# Sines\n\n```vex\nx = linspace(0, 1, 3)\nx * 2\n```\n```output\nstale\n```\n\n\
+              Prose stays.\n\n```python\nprint('not run')\n```\n\n\
+              ```vex\nplot(x, x)\n```\n";
+    std::fs::write(d.path("nb.md"), nb).expect("write");
+    let out = d.vex(&["run", "nb.md"]).ok();
+    assert!(
+        out.starts_with(
+            "# Sines\n\n```vex\nx = linspace(0, 1, 3)\nx * 2\n```\n```output\n\
+             array(shape=(3,), dtype=float64)\n[0. 1. 2.]\n```\n\nProse stays.\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("```\n![vex plot](nb_files/cell-2.png)\n"),
+        "{out}"
+    );
+    // To stdout, no PNG is written; with -o, the notebook and its PNG are.
+    assert_eq!(d.files(), ["nb.md"]);
+    assert_eq!(d.vex(&["run", "nb.md", "-o", "out.md"]).ok(), "");
+    assert_eq!(
+        std::fs::read_to_string(d.path("out.md")).unwrap(),
+        out.replace("nb_files", "out_files")
+    );
+    let png = std::fs::read(d.path("out_files/cell-2.png")).expect("the plot's PNG");
+    assert!(png.starts_with(b"\x89PNG"));
+    // Replaying the replay changes nothing.
+    assert_eq!(
+        d.vex(&["run", "out.md"]).ok(),
+        std::fs::read_to_string(d.path("out.md")).unwrap()
+    );
+
+    // A failing cell: the notebook is still printed, with the error; exit status 1.
+    std::fs::write(
+        d.path("bad.md"),
+        "```vex\na = 1\n```\n```vex\na + nope\n```\n```vex\na\n```\n",
+    )
+    .expect("write");
+    let run = d.vex(&["run", "bad.md"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stdout()
+            .contains("```output\nerror: unknown name 'nope'\n"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stdout()
+            .ends_with("```vex\na\n```\n```output\n1\n```\n"),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(
+        run.stderr(),
+        "bad.md:5: cell 2 failed: unknown name 'nope'\n"
+    );
+
+    // Unreadable and malformed notebooks: a clear error, nothing printed, status 1.
+    let err = d.vex(&["run", "missing.md"]).fails(1);
+    assert!(
+        err.starts_with("error: cannot read 'missing.md': "),
+        "{err}"
+    );
+    std::fs::write(d.path("open.md"), "Intro\r\n\r\n```vex\r\nx = 1\r\n").expect("write");
+    let err = d.vex(&["run", "open.md"]).fails(1);
+    assert_eq!(
+        err,
+        "error: open.md:3: the ```vex block opened here is never closed\n"
+    );
+    let err = d.vex(&["run"]).fails(2);
+    assert!(err.contains("<NOTEBOOK>"), "{err}");
+    let help = d.vex(&["run", "--help"]).ok();
+    assert!(
+        help.contains("Exit status: 0 when every cell ran; 1 when a cell failed"),
+        "{help}"
+    );
+}

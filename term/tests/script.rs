@@ -160,3 +160,18 @@ fn plots_print_as_text_and_save_as_png() {
     assert!(err.contains("expected a value after '='"), "{err}");
     assert!(err.contains("4 | hist(x, bins=, 3)"), "{err}");
 }
+
+#[test]
+fn open_runs_a_notebook_in_a_script() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("nb.md"),
+        "# Setup\n```vex\nk = 3\n```\n```vex\nk + nope\n```\n```python\nk = 100\n```\n",
+    )
+    .expect("write");
+    let (code, out, err) = run_in(dir.path(), ":open nb.md\nk * 2\n");
+    assert_eq!(out, "running 2 cells of nb.md\n6\n");
+    assert!(err.contains("error: unknown name 'nope'"), "{err}");
+    assert!(err.contains("1 | k + nope"), "{err}");
+    assert_eq!(code, 1);
+}

@@ -160,6 +160,20 @@ fn the_repl_in_a_real_terminal() {
         t.lines().any(|l| l.trim_end() == "5.0")
     });
 
+    // The session saved as a notebook, then opened: its cells run again, shown as typed.
+    let notebook = dir.path().join("s.md");
+    tmux.type_text("a", &format!(":save {}", notebook.display()));
+    tmux.press("a", &["Enter"]);
+    tmux.wait_text("a", "saved 7 cells to");
+    let saved = std::fs::read_to_string(&notebook).expect("the notebook");
+    assert!(saved.contains("```vex\nx * 2\n```\n```output\n"), "{saved}");
+    tmux.type_text("a", &format!(":open {}", notebook.display()));
+    tmux.press("a", &["Enter"]);
+    let pane = tmux.wait_for("a", "the notebook's cells", |t| {
+        t.matches(result).count() == 4 && t.lines().filter(|l| l.trim_end() == "5.0").count() == 2
+    });
+    assert!(pane.contains("running 7 cells of"), "{pane}");
+
     // Ctrl-C clears the line and does not quit; Ctrl-D on an empty line quits, leaving
     // the output in the terminal and the terminal in cooked mode.
     tmux.type_text("a", "abandoned");
@@ -177,13 +191,17 @@ fn the_repl_in_a_real_terminal() {
     let saved = std::fs::read_to_string(&history).expect("history file");
     assert_eq!(
         saved,
-        "x = linspace(0, 1, 5)\nx * 2\nsinn(x)\nx * 2\ny = (1 +\\n2)\ny * 10\ny + sqrt(4)\n"
+        format!(
+            "x = linspace(0, 1, 5)\nx * 2\nsinn(x)\nx * 2\ny = (1 +\\n2)\ny * 10\ny + sqrt(4)\n\
+             :save {0}\n:open {0}\n",
+            notebook.display()
+        )
     );
     tmux.start("b", &vex_command(&history));
     tmux.wait_text("b", "Ctrl-D quits");
     tmux.press("b", &["Up"]);
     tmux.wait_for("b", "the last entry", |t| {
-        t.lines().any(|l| l.trim_end() == ">>> y + sqrt(4)")
+        t.lines().any(|l| l.trim_end().starts_with(">>> :open "))
     });
     tmux.press("b", &["C-u"]);
     tmux.type_text("b", ":quit");

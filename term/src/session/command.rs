@@ -83,6 +83,10 @@ pub enum Command {
     Load { path: PathBuf, name: Option<String> },
     /// `:save NAME FILE.npy`: writes a variable to a file.
     Save { name: String, path: PathBuf },
+    /// `:save FILE.md`: writes the log as a Markdown notebook (see [`crate::notebook`]).
+    SaveNotebook(PathBuf),
+    /// `:open FILE.md`: runs a notebook's cells in this session, each logged as if typed.
+    Open(PathBuf),
     /// `:saveplot [N] FILE.png`: writes the last plot (or cell N's) as a PNG image.
     SavePlot { cell: Option<u64>, path: PathBuf },
     /// `:time EXPR`: runs an expression repeatedly and reports the median time.
@@ -102,9 +106,9 @@ pub enum Command {
 }
 
 /// Every command's name, for `:help` and suggestions.
-pub const NAMES: [&str; 13] = [
-    "help", "vars", "del", "load", "save", "saveplot", "time", "explain", "backend", "threads",
-    "plots", "clear", "quit",
+pub const NAMES: [&str; 14] = [
+    "help", "vars", "del", "load", "save", "saveplot", "open", "time", "explain", "backend",
+    "threads", "plots", "clear", "quit",
 ];
 
 /// A command that does not parse: the message, and the byte range of the input it is
@@ -178,7 +182,14 @@ impl Command {
                     name: name.to_string(),
                     path: path.into(),
                 }),
-                _ => Err(usage(":save NAME FILE.npy")),
+                [path] if is_markdown(path) => Ok(Command::SaveNotebook(path.into())),
+                _ => Err(usage(
+                    ":save NAME FILE.npy, or :save FILE.md for a notebook",
+                )),
+            },
+            "open" => match words.as_slice() {
+                [path] => Ok(Command::Open(path.into())),
+                _ => Err(usage(":open FILE.md")),
             },
             "saveplot" => match words.as_slice() {
                 [path] => Ok(Command::SavePlot {
@@ -246,6 +257,14 @@ impl Command {
     }
 }
 
+/// Whether `path` names a Markdown file (`.md`, any case), which `:save` writes as a
+/// notebook.
+fn is_markdown(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
 /// Whether `input` is a command rather than code: its first non-blank character is `:`.
 pub fn is_command(input: &str) -> bool {
     input.trim_start().starts_with(':')
@@ -289,6 +308,11 @@ mod tests {
                 path: "out.npy".into()
             }
         );
+        assert_eq!(
+            parse(":save notes/s.MD"),
+            Command::SaveNotebook("notes/s.MD".into())
+        );
+        assert_eq!(parse(":open s.md"), Command::Open("s.md".into()));
         assert_eq!(
             parse(":saveplot p.png"),
             Command::SavePlot {
@@ -334,7 +358,13 @@ mod tests {
         assert_eq!(e.span, (1, 4));
         assert_eq!(e.help.as_deref(), Some("did you mean ':load'?"));
         let e = Command::parse(":save x").unwrap_err();
-        assert_eq!(e.message, "usage: :save NAME FILE.npy");
+        assert_eq!(
+            e.message,
+            "usage: :save NAME FILE.npy, or :save FILE.md for a notebook"
+        );
+        assert!(Command::parse(":save x.npy").is_err());
+        assert!(Command::parse(":open").is_err());
+        assert!(Command::parse(":open a.md b.md").is_err());
         let e = Command::parse(":threads 0").unwrap_err();
         assert!(e.message.contains("positive integer"), "{}", e.message);
         assert!(Command::parse(":vars x").is_err());

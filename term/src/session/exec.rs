@@ -36,6 +36,8 @@ impl Command {
                 name: Some(n),
             } => plain(format!(":load {} as {n}", path.display())),
             Command::Save { name, path } => plain(format!(":save {name} {}", path.display())),
+            Command::SaveNotebook(path) => plain(format!(":save {}", path.display())),
+            Command::Open(path) => plain(format!(":open {}", path.display())),
             Command::SavePlot { cell: None, path } => {
                 plain(format!(":saveplot {}", path.display()))
             }
@@ -70,6 +72,7 @@ impl Session {
             Command::Del(names) => self.delete(&names),
             Command::Load { path, name } => self.load(&path, name),
             Command::Save { name, path } => self.save(&name, &path),
+            Command::SaveNotebook(path) => self.save_notebook(&path),
             Command::SavePlot { cell, path } => self.save_plot(cell, &path),
             Command::Time(expr) => self.time(&expr, offset),
             Command::Explain(expr) => {
@@ -106,7 +109,8 @@ impl Session {
                 }
                 Outcome::text(format!("plots: {}", self.settings.plots.name()))
             }
-            Command::Clear | Command::Quit => Outcome::default(),
+            // These act on the log itself, in `Session::handle`.
+            Command::Clear | Command::Quit | Command::Open(_) => Outcome::default(),
         }
     }
 
@@ -213,6 +217,14 @@ impl Session {
                 array.dtype(),
                 path.display()
             )),
+            Err(e) => Outcome::error(CellError::plain(e)),
+        }
+    }
+
+    /// `:save FILE.md`: the log as a notebook, its plots as PNG files beside it.
+    fn save_notebook(&self, path: &Path) -> Outcome {
+        match crate::notebook::save(&self.cells, path) {
+            Ok(saved) => Outcome::text(saved.to_string()),
             Err(e) => Outcome::error(CellError::plain(e)),
         }
     }
@@ -455,7 +467,14 @@ mod tests {
 
     #[test]
     fn commands_print_as_typed() {
-        for text in [":help load", ":del a b", ":load x.npy as y", ":backend jit"] {
+        for text in [
+            ":help load",
+            ":del a b",
+            ":load x.npy as y",
+            ":backend jit",
+            ":save s.md",
+            ":open s.md",
+        ] {
             let (cmd, _) = Command::parse(text).unwrap();
             assert_eq!(cmd.text().0, text);
         }

@@ -19,6 +19,8 @@ Commands:
   :del NAME...           forget variables
   :load FILE [as NAME]   read a .npy or .npz file, or the columns of a numeric .csv
   :save NAME FILE.npy    write a variable
+  :save FILE.md          write the session as a Markdown notebook (':help notebook')
+  :open FILE.md          run a notebook's cells here, as if typed
   :saveplot [N] FILE.png write the last plot (or cell N's) as a PNG image
   :time EXPR             run EXPR repeatedly; median time and cost per element
   :explain EXPR          the fused kernels EXPR compiles to
@@ -27,6 +29,18 @@ Commands:
   :plots [text|image|auto]   show or set how plots are drawn (images where the terminal can)
   :clear                 clear the log of cells (variables stay)
   :quit                  end the session";
+
+const NOTEBOOKS: &str = "\
+:save FILE.md writes the log (since the last :clear) as a Markdown notebook: each cell as a
+```vex block, then an ```output block with what it printed (plots as 80-column text) and
+a link to each plot's PNG, written to FILE_files/cell-N.png. It keeps the cells that make
+the results: code, and :load, :del, :backend NAME and :threads N. Commands that only show
+something (:help, :vars, :time, :explain, :plots) or write files (:save, :saveplot) are
+left out, and an :open is replaced by the cells it ran.
+From the shell, vex run FILE.md replays a notebook in a fresh session and prints it with
+new outputs (vex run FILE.md -o OUT.md writes it, and its PNGs); prose and other code
+blocks are kept. Edit a notebook freely: only ```vex blocks are run, and only the
+```output block right after one (and its ![vex plot…] lines) is replaced.";
 
 const RANDOM: &str = "\
 rand(shape, seed=n)    float64 numbers uniform in [0, 1)
@@ -92,9 +106,16 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
                    :load FILE.npz: binds every array of the archive (numpy.savez or \
                    savez_compressed) by its name."
             .into(),
-        "save" => ":save NAME FILE.npy: writes a variable to a .npy file (a weak scalar is \
-                   written as a 0-d array of its default type: int64, float64, …)."
-            .into(),
+        "save" => format!(
+            ":save NAME FILE.npy: writes a variable to a .npy file (a weak scalar is \
+             written as a 0-d array of its default type: int64, float64, …).\n{NOTEBOOKS}"
+        ),
+        "open" | "notebook" | "notebooks" | "run" => format!(
+            ":open FILE.md: runs the ```vex cells of a Markdown notebook in this session, in \
+             order, each shown and logged as if typed; a failing cell does not stop the \
+             others, a cancelled one does. Paths in cells are relative to the current \
+             directory.\n{NOTEBOOKS}"
+        ),
         "plot" | "scatter" | "hist" | "imshow" => PLOTS.to_string(),
         "plots" => ":plots [text|image|auto]: shows or sets how plots are drawn. text: Braille \
                     and half-block characters; image: raster images through the kitty, iTerm2 \
@@ -124,10 +145,11 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         "clear" => ":clear: clears the log of cells; variables stay.".into(),
         "quit" => ":quit (or :q, :exit): ends the session.".into(),
         other => {
-            let known = NAMES
-                .iter()
-                .copied()
-                .chain(["functions", "types", "plot", "random"]);
+            let known =
+                NAMES
+                    .iter()
+                    .copied()
+                    .chain(["functions", "types", "plot", "random", "notebook"]);
             let hint = match vex_expr::error::did_you_mean(other, known) {
                 Some(s) => format!("; did you mean '{s}'?"),
                 None => "; topics: functions, types, plot, random, or a command's name".into(),

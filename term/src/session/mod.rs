@@ -13,6 +13,7 @@ mod command;
 mod exec;
 mod help;
 mod interrupt;
+mod open;
 mod plotparse;
 mod plotrun;
 #[cfg(test)]
@@ -42,7 +43,9 @@ pub enum Event {
     Command(Command),
 }
 
-/// What the session tells its clients in answer to an event.
+/// What the session tells its clients in answer to an event. The event's own cell comes
+/// first; only `:open` adds more: one cell per notebook cell it ran, which a client shows
+/// with its input, as if it had been typed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Notice {
@@ -124,6 +127,11 @@ impl CellError {
         }
     }
 
+    /// Whether this is the error of a cancelled evaluation (see [`Interrupt`]).
+    pub fn is_cancel(&self) -> bool {
+        self.message == "cancelled"
+    }
+
     /// A vex error about text that starts `offset` bytes into the cell's input.
     fn from_vex(e: &vex::Error, offset: usize) -> CellError {
         CellError {
@@ -176,6 +184,9 @@ pub struct Session {
     /// The evaluation in progress, for clients on other threads.
     #[serde(skip)]
     interrupt: Interrupt,
+    /// The notebooks `:open` is running, outermost first (one cannot open itself).
+    #[serde(skip)]
+    opening: Vec<std::path::PathBuf>,
 }
 
 /// The compilation context for the current settings, and the thread count applied.
@@ -265,6 +276,7 @@ impl Session {
                 return vec![Notice::Cleared];
             }
             Some((Command::Quit, _)) => return vec![Notice::Quit],
+            Some((Command::Open(path), _)) => return self.open(input, &path),
             Some((command, offset)) => self.run_command(command, offset),
         };
         vec![self.log(input, outcome, start)]

@@ -13,8 +13,8 @@ use super::lint::PLOT_STATEMENTS;
 /// The session's commands as typed after `:` (the session keeps its own list private;
 /// a test checks this one against `:help`).
 pub const COMMANDS: &[&str] = &[
-    "backend", "clear", "del", "explain", "help", "load", "plots", "quit", "save", "saveplot",
-    "threads", "time", "vars",
+    "backend", "clear", "del", "explain", "help", "load", "open", "plots", "quit", "save",
+    "saveplot", "threads", "time", "vars",
 ];
 
 /// What a candidate is, for its colour in the menu and what accepting it appends.
@@ -158,6 +158,7 @@ fn command_argument(name: &str, before: &str, start: usize, vars: &[String]) -> 
         }
         "load" => Some(paths(before, &[".npy", ".npz", ".csv"])),
         "saveplot" => Some(paths(before, &[".png"])),
+        "open" => Some(paths(before, &[".md"])),
         _ => None,
     }
 }
@@ -420,6 +421,7 @@ mod tests {
             .map(|l| l.split_whitespace().next().unwrap_or(""))
             .collect();
         listed.sort_unstable();
+        listed.dedup(); // `:save` has two lines
         assert_eq!(listed, COMMANDS);
     }
 

@@ -315,7 +315,15 @@ impl App {
                 self.vars = vars;
                 notices
                     .into_iter()
-                    .map(|n| match n {
+                    .enumerate()
+                    .map(|(k, n)| match n {
+                        // The cells after the first were not typed (an `:open`'s):
+                        // shown with their input, as if they had been.
+                        Notice::Cell(cell) if k > 0 => {
+                            let mut lines = scrollback::echo(&cell.input, &self.theme);
+                            lines.extend(scrollback::cell(&cell, &self.theme, self.size));
+                            Effect::Print(lines)
+                        }
                         Notice::Cell(cell) => {
                             Effect::Print(scrollback::cell(&cell, &self.theme, self.size))
                         }

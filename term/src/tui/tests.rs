@@ -330,3 +330,24 @@ fn the_progress_line() {
         ⠹ running 1.2 s  cancelling…
         "#);
 }
+
+#[test]
+fn open_shows_each_cell_with_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let nb = dir.path().join("nb.md");
+    std::fs::write(
+        &nb,
+        "```vex\nx = arange(3)\n```\nProse.\n```vex\nx * 2\n```\n",
+    )
+    .unwrap();
+    let mut app = app();
+    typed(&mut app, &format!(":open {}\n", nb.display()));
+    assert_eq!(
+        printed(&settle(&mut app)),
+        format!(
+            "running 2 cells of {}\n>>> x = arange(3)\n>>> x * 2\narray(shape=(3,), dtype=int64)\n[0 2 4]",
+            nb.display()
+        )
+    );
+    assert_eq!(app.vars[0].0, "x");
+}
