@@ -5,7 +5,8 @@
 //! trailing operator, `,` or `\`) continues on the next. A failing cell is reported and
 //! the script goes on (the session keeps everything it had), but the exit status is then
 //! 1; `:quit` ends the script early. Plots are printed as text (Braille and block
-//! characters, coloured like errors are), as wide as `COLUMNS` says.
+//! characters, coloured like errors are), as wide as `COLUMNS` says. `:open FILE.md` runs a
+//! notebook's cells the same way; their errors point into the cell's own lines.
 
 use std::io::{self, BufRead, Write};
 

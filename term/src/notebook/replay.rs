@@ -30,11 +30,10 @@ pub struct Failure {
     pub message: String,
 }
 
-/// Runs the notebook's cells in a fresh session. Image links name the folder `files`. A
-/// failing cell gets its error as output and the others still run; after `:quit` the
-/// remaining cells are not run and get no output.
-pub fn replay(notebook: &Notebook, files: &str) -> Replay {
-    let mut session = Session::new();
+/// Runs the notebook's cells in `session` (a fresh one for `vex run`). Image links name
+/// the folder `files`. A failing cell gets its error as output and the others still run;
+/// after `:quit` the remaining cells are not run and get no output.
+pub fn replay(session: &mut Session, notebook: &Notebook, files: &str) -> Replay {
     let mut outputs = Vec::with_capacity(notebook.cells.len());
     let mut plots = Vec::new();
     let mut failures = Vec::new();
@@ -104,7 +103,7 @@ pub fn run_file(
         );
     }
     let files = super::files_dir(output.unwrap_or(input));
-    let replay = replay(&notebook, &files);
+    let replay = Session::new().with_notebook(input, |s| replay(s, &notebook, &files));
     let written = match output {
         Some(path) => {
             let plots: Vec<(String, &PlotSpec)> =

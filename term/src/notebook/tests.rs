@@ -279,7 +279,7 @@ fn save_then_run_gives_the_same_notebook_and_images() {
 #[test]
 fn replay_reports_failures_at_their_line_and_stops_at_quit() {
     let nb = parse("```vex\na = 1\n```\n\n```vex\nb = 2\nc = a +\n  nope\n```\n```vex\n:quit\n```\n```vex\na\n```\n```output\nold\n```\n").unwrap();
-    let r = replay(&nb, "x_files");
+    let r = replay(&mut Session::new(), &nb, "x_files");
     assert_eq!(
         r.failures,
         [Failure {
@@ -405,4 +405,18 @@ fn open_runs_the_cells_as_if_typed() {
         .unwrap()
         .message
         .starts_with("cannot read '/no/such/notebook.md'"));
+}
+
+#[test]
+fn a_replayed_notebook_cannot_open_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let nb = dir.path().join("self.md");
+    std::fs::write(&nb, format!("```vex\n:open {}\n```\n", nb.display())).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(run_file(&nb, None, &mut out, &mut err), 1);
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.ends_with("a notebook cannot open itself\n```\n"),
+        "{out}"
+    );
 }

@@ -1,7 +1,7 @@
 //! `:open FILE.md`: runs a notebook's ```` ```vex ```` cells in the session, in order, each
 //! logged as its own cell (as if typed), after the `:open` cell itself.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{CellError, Event, Notice, Outcome, Session};
@@ -17,7 +17,7 @@ impl Session {
             Ok(n) => n,
             Err(e) => return vec![self.log(input, Outcome::error(CellError::plain(e)), start)],
         };
-        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let key = identity(path);
         if self.opening.contains(&key) {
             let e = CellError::plain(format!(
                 "'{}' is already being opened: a notebook cannot open itself",
@@ -48,4 +48,18 @@ impl Session {
         self.opening.pop();
         notices
     }
+
+    /// Runs `run` with the notebook at `path` counted as being opened, so that its cells
+    /// cannot `:open` it again (for `vex run`, which replays it cell by cell).
+    pub fn with_notebook<T>(&mut self, path: &Path, run: impl FnOnce(&mut Session) -> T) -> T {
+        self.opening.push(identity(path));
+        let result = run(self);
+        self.opening.pop();
+        result
+    }
+}
+
+/// What tells two paths to one notebook apart from paths to two.
+fn identity(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
