@@ -174,6 +174,14 @@ fn the_repl_in_a_real_terminal() {
     });
     assert!(pane.contains("running 7 cells of"), "{pane}");
 
+    // tmux shows no images (it answers the REPL's query without sixels): plots are text.
+    tmux.type_text("a", ":plots");
+    tmux.press("a", &["Enter"]);
+    tmux.wait_text(
+        "a",
+        "terminal: no image protocol found (tmux reports no sixel support); plots are drawn as text",
+    );
+
     // Ctrl-C clears the line and does not quit; Ctrl-D on an empty line quits, leaving
     // the output in the terminal and the terminal in cooked mode.
     tmux.type_text("a", "abandoned");
@@ -193,7 +201,7 @@ fn the_repl_in_a_real_terminal() {
         saved,
         format!(
             "x = linspace(0, 1, 5)\nx * 2\nsinn(x)\nx * 2\ny = (1 +\\n2)\ny * 10\ny + sqrt(4)\n\
-             :save {0}\n:open {0}\n",
+             :save {0}\n:open {0}\n:plots\n",
             notebook.display()
         )
     );
@@ -201,7 +209,7 @@ fn the_repl_in_a_real_terminal() {
     tmux.wait_text("b", "Ctrl-D quits");
     tmux.press("b", &["Up"]);
     tmux.wait_for("b", "the last entry", |t| {
-        t.lines().any(|l| l.trim_end().starts_with(">>> :open "))
+        t.lines().any(|l| l.trim_end() == ">>> :plots")
     });
     tmux.press("b", &["C-u"]);
     tmux.type_text("b", ":quit");

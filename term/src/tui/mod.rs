@@ -10,6 +10,7 @@
 mod ansi;
 mod complete;
 mod editor;
+mod graphics;
 mod highlight;
 mod history;
 mod keys;
@@ -32,6 +33,8 @@ use ratatui::text::{Line, Span};
 
 use complete::{Menu, Tab};
 use editor::Editor;
+use graphics::picture::Picture;
+use graphics::Detection;
 use highlight::highlight;
 use history::{History, Search};
 use keys::Action;
@@ -40,7 +43,7 @@ use theme::Theme;
 use view::{Status, View};
 use worker::{Answer, VarSigs, Worker};
 
-use crate::session::{is_command, Event, Notice, Session};
+use crate::session::{is_command, Cell, Command, Event, Notice, PlotMode, Session};
 
 /// A running cell shows its progress line after this long.
 pub const PROGRESS_AFTER: Duration = Duration::from_millis(300);
@@ -50,6 +53,8 @@ pub const PROGRESS_AFTER: Duration = Duration::from_millis(300);
 pub enum Effect {
     /// Insert lines into the scrollback, above the viewport.
     Print(Vec<Line<'static>>),
+    /// Insert a plot drawn as an image (its text if the screen has no room for it).
+    Image(Box<Picture>),
     /// Clear the screen (Ctrl-L, `:clear`).
     Clear,
     Quit,
@@ -69,20 +74,33 @@ pub struct App {
     hint: Option<String>,
     /// The terminal's columns and rows, for drawing plots.
     size: (u16, u16),
+    /// What the terminal can show, found at start.
+    graphics: Detection,
+    /// The session's `:plots` setting, as of its last answer.
+    plots: PlotMode,
 }
 
 impl App {
+    #[cfg(test)]
     pub fn new(history: History, theme: Theme) -> App {
+        App::with_session(history, theme, Session::new())
+    }
+
+    /// The REPL on a session set up beforehand (its settings from the environment).
+    pub fn with_session(history: History, theme: Theme, session: Session) -> App {
+        let plots = session.settings().plots;
         App {
             editor: Editor::new(),
             history,
             search: None,
             menu: None,
             vars: Vec::new(),
-            worker: Worker::spawn(Session::new()),
+            worker: Worker::spawn(session),
             theme,
             hint: None,
             size: (80, 24),
+            graphics: Detection::none("not asked"),
+            plots,
         }
     }
 
@@ -311,24 +329,25 @@ impl App {
     /// The session's answer: its cells' output into the scrollback.
     pub fn answer(&mut self, answer: Answer) -> Vec<Effect> {
         match answer {
-            Answer::Notices { notices, vars } => {
+            Answer::Notices {
+                notices,
+                vars,
+                plots,
+            } => {
                 self.vars = vars;
+                self.plots = plots;
                 notices
                     .into_iter()
                     .enumerate()
-                    .map(|(k, n)| match n {
+                    .flat_map(|(k, n)| match n {
                         // The cells after the first were not typed (an `:open`'s):
                         // shown with their input, as if they had been.
                         Notice::Cell(cell) if k > 0 => {
-                            let mut lines = scrollback::echo(&cell.input, &self.theme);
-                            lines.extend(scrollback::cell(&cell, &self.theme, self.size));
-                            Effect::Print(lines)
+                            self.show(&cell, scrollback::echo(&cell.input, &self.theme))
                         }
-                        Notice::Cell(cell) => {
-                            Effect::Print(scrollback::cell(&cell, &self.theme, self.size))
-                        }
-                        Notice::Cleared => Effect::Clear,
-                        Notice::Quit => Effect::Quit,
+                        Notice::Cell(cell) => self.show(&cell, Vec::new()),
+                        Notice::Cleared => vec![Effect::Clear],
+                        Notice::Quit => vec![Effect::Quit],
                     })
                     .collect()
             }
@@ -337,6 +356,36 @@ impl App {
                 self.theme.error_message,
             ))])],
         }
+    }
+
+    /// A cell's output after `lines`: text, and plots as images where the `:plots`
+    /// setting and the terminal allow; `:plots` also says what the terminal can show.
+    fn show(&self, cell: &Cell, mut lines: Vec<Line<'static>>) -> Vec<Effect> {
+        let graphics = graphics::choose(self.plots, &self.graphics);
+        let mut effects = Vec::new();
+        for block in scrollback::blocks(cell, &self.theme, self.size, graphics.as_ref()) {
+            match block {
+                scrollback::Block::Lines(more) => lines.extend(more),
+                scrollback::Block::Picture(p) => {
+                    if !lines.is_empty() {
+                        effects.push(Effect::Print(std::mem::take(&mut lines)));
+                    }
+                    effects.push(Effect::Image(p));
+                }
+            }
+        }
+        let plots_command = is_command(&cell.input)
+            && matches!(Command::parse(&cell.input), Ok((Command::Plots(_), _)));
+        if plots_command && cell.error.is_none() {
+            lines.push(Line::styled(
+                self.graphics.describe(self.plots),
+                self.theme.hint,
+            ));
+        }
+        if !lines.is_empty() || effects.is_empty() {
+            effects.push(Effect::Print(lines));
+        }
+        effects
     }
 
     /// The viewport for the current state.
@@ -417,9 +466,21 @@ pub fn run() -> ExitCode {
         }),
         None => History::in_memory(),
     };
+    let mut session = Session::new();
+    if let Some(value) = std::env::var_os("VEX_PLOTS") {
+        let value = value.to_string_lossy();
+        match PlotMode::parse(value.trim()) {
+            Some(mode) => session.settings_mut().plots = mode,
+            None => notes.push(format!(
+                "VEX_PLOTS={value:?} ignored: it takes text, image or auto"
+            )),
+        }
+    }
     screen::install_panic_hook();
-    let mut app = App::new(history, theme);
+    let mut app = App::with_session(history, theme, session);
     let result = Screen::open().and_then(|mut screen| {
+        // Asked once, before anything is drawn or read (the answers come on stdin).
+        app.graphics = graphics::detect::detect();
         let mut greeting = vec![Line::from(Span::styled(
             format!(
                 "vex {} · :help for help · Tab completes · Ctrl-R searches history · Ctrl-D quits",
@@ -469,6 +530,7 @@ fn event_loop(app: &mut App, screen: &mut Screen) -> io::Result<()> {
         for effect in effects {
             match effect {
                 Effect::Print(lines) => screen.insert(lines)?,
+                Effect::Image(picture) => screen.insert_picture(&picture)?,
                 Effect::Clear => screen.clear()?,
                 Effect::Quit => return Ok(()),
             }

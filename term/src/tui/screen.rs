@@ -16,6 +16,7 @@ use ratatui::layout::Position;
 use ratatui::text::Line;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
+use super::graphics::picture::{self, Picture};
 use super::view::Layout;
 use super::wrap::wrap_all;
 
@@ -128,6 +129,16 @@ impl Screen {
             })?;
         }
         Ok(())
+    }
+
+    /// Inserts a plot's image above the viewport, or its text where the screen has no
+    /// room for the image.
+    pub fn insert_picture(&mut self, p: &Picture) -> io::Result<()> {
+        if picture::fits(p, self.height, self.size()?) {
+            picture::insert(&mut self.terminal, p)
+        } else {
+            self.insert(p.fallback.clone())
+        }
     }
 
     /// Ctrl-L: an empty screen with the viewport at the top (the scrollback stays).

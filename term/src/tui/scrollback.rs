@@ -7,6 +7,8 @@ use std::time::Duration;
 use ratatui::text::{Line, Span};
 
 use super::ansi;
+use super::graphics::picture::{picture, Picture};
+use super::graphics::Graphics;
 use super::highlight::highlight;
 use super::theme::Theme;
 use super::view::with_prompts;
@@ -26,18 +28,51 @@ pub fn plot_height(rows: u16) -> u16 {
     (rows.saturating_mul(2) / 3).clamp(8, 24)
 }
 
+/// Part of what a cell printed: lines, or a plot as an image.
+#[derive(Debug)]
+pub enum Block {
+    Lines(Vec<Line<'static>>),
+    Picture(Box<Picture>),
+}
+
 /// What a finished cell printed, for a terminal of `(width, rows)` cells: plots are drawn
-/// at its width.
-pub fn cell(cell: &Cell, theme: &Theme, (width, rows): (u16, u16)) -> Vec<Line<'static>> {
+/// at its width, as text.
+#[cfg(test)]
+pub fn cell(cell: &Cell, theme: &Theme, size: (u16, u16)) -> Vec<Line<'static>> {
+    blocks(cell, theme, size, None)
+        .into_iter()
+        .flat_map(|b| match b {
+            Block::Lines(lines) => lines,
+            Block::Picture(p) => p.fallback,
+        })
+        .collect()
+}
+
+/// What a finished cell printed, with its plots as images when `graphics` is given (as
+/// text if one cannot be encoded).
+pub fn blocks(
+    cell: &Cell,
+    theme: &Theme,
+    (width, rows): (u16, u16),
+    graphics: Option<&Graphics>,
+) -> Vec<Block> {
+    let mut blocks = Vec::new();
     let mut lines = Vec::new();
     for output in &cell.outputs {
         match output {
-            Output::Plot(spec) => lines.extend(plot::text::lines(
-                spec,
-                width,
-                plot_height(rows),
-                theme.color,
-            )),
+            Output::Plot(spec) => {
+                let height = plot_height(rows);
+                let text = plot::text::lines(spec, width, height, theme.color);
+                match graphics.map(|g| picture(spec, g, (width, height), text.clone())) {
+                    Some(Ok(p)) => {
+                        if !lines.is_empty() {
+                            blocks.push(Block::Lines(std::mem::take(&mut lines)));
+                        }
+                        blocks.push(Block::Picture(Box::new(p)));
+                    }
+                    None | Some(Err(_)) => lines.extend(text),
+                }
+            }
             _ => lines.extend(output.text().lines().map(|l| Line::raw(l.to_string()))),
         }
     }
@@ -52,7 +87,10 @@ pub fn cell(cell: &Cell, theme: &Theme, (width, rows): (u16, u16)) -> Vec<Line<'
             theme.hint,
         )));
     }
-    lines
+    if !lines.is_empty() {
+        blocks.push(Block::Lines(lines));
+    }
+    blocks
 }
 
 #[cfg(test)]

@@ -351,3 +351,52 @@ fn open_shows_each_cell_with_its_input() {
     );
     assert_eq!(app.vars[0].0, "x");
 }
+
+#[test]
+fn plots_are_images_where_the_setting_and_the_terminal_allow() {
+    let mut app = app();
+    app.size = (60, 24);
+    let plot = "x = linspace(0, 6, 50); plot(x, sin(x)); x[0]\n";
+    // No image protocol found: `auto` draws text.
+    typed(&mut app, plot);
+    let effects = settle(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Print(_)]),
+        "{effects:?}"
+    );
+    typed(&mut app, ":plots\n");
+    assert_eq!(
+        printed(&settle(&mut app)),
+        "plots: auto\nterminal: no image protocol found (not asked); plots are drawn as text"
+    );
+
+    app.graphics = graphics::Detection {
+        found: Some(graphics::Graphics {
+            protocol: graphics::Protocol::Sixel,
+            cell: (8, 16),
+            tmux: false,
+        }),
+        ..graphics::Detection::none("")
+    };
+    typed(&mut app, plot);
+    match settle(&mut app).as_slice() {
+        [Effect::Image(p), Effect::Print(after)] => {
+            assert_eq!(
+                printed(&[Effect::Print(after.clone())]),
+                "0.0",
+                "the value after it"
+            );
+            // The terminal's width, the text plot's height (16 rows of a 24-row screen).
+            assert_eq!((p.cols, p.rows, p.pixels), (60, 16, (480, 252)));
+            assert_eq!(p.fallback.len(), 16, "the text, for a screen without room");
+        }
+        other => panic!("{other:?}"),
+    }
+    typed(&mut app, ":plots text\n");
+    assert_eq!(
+        printed(&settle(&mut app)),
+        "plots: text\nterminal: sixel, cells of 8×16 px; plots are drawn as text"
+    );
+    typed(&mut app, plot);
+    assert!(matches!(settle(&mut app).as_slice(), [Effect::Print(_)]));
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use vex_expr::check::OperandSig;
 
-use crate::session::{Event, Interrupt, Notice, Running, Session};
+use crate::session::{Event, Interrupt, Notice, PlotMode, Running, Session};
 
 /// The name of the session's thread; the panic hook leaves its panics to [`Worker`].
 pub const THREAD_NAME: &str = "vex-session";
@@ -24,6 +24,8 @@ pub enum Answer {
     Notices {
         notices: Vec<Notice>,
         vars: VarSigs,
+        /// The `:plots` setting (each client draws plots for itself).
+        plots: PlotMode,
     },
     /// The session panicked on the event (a bug); it keeps running.
     Panicked(String),
@@ -69,6 +71,7 @@ impl Worker {
                             Ok(notices) => Answer::Notices {
                                 notices,
                                 vars: signatures(&session),
+                                plots: session.settings().plots,
                             },
                             Err(payload) => Answer::Panicked(panic_message(&*payload)),
                         };
@@ -148,7 +151,7 @@ mod tests {
         assert_eq!(w.busy_for(), None);
         w.send(Event::Submit("x = linspace(0, 1, 5); x * 2".into()));
         assert!(w.busy_for().is_some());
-        let Some(Answer::Notices { notices, vars }) = w.wait(Duration::from_secs(30)) else {
+        let Some(Answer::Notices { notices, vars, .. }) = w.wait(Duration::from_secs(30)) else {
             panic!("no answer")
         };
         assert_eq!(w.busy_for(), None);
@@ -178,7 +181,7 @@ mod tests {
         };
         assert_eq!(running.progress.total, 100_000_000_000);
         assert!(w.cancel());
-        let Some(Answer::Notices { notices, vars }) = w.wait(Duration::from_secs(60)) else {
+        let Some(Answer::Notices { notices, vars, .. }) = w.wait(Duration::from_secs(60)) else {
             panic!("no answer")
         };
         let [Notice::Cell(cell)] = notices.as_slice() else {
