@@ -30,6 +30,7 @@ const LARGE: f64 = 268_435_456.0;
 /// `ln(hi·(1 + ratio)) + c` rounded to float64, for `hi >= 1`, `|ratio| < 2^-50` and an
 /// optional double-double `c` (`|c.hi| <= |ln hi|` or `c = 0`). The ratio and `c`'s low
 /// part only touch the low part of the sum: they are far below its leading part.
+#[inline(always)]
 fn log_sum<B: Builder>(b: &mut B, hi: B::F, ratio: B::F, c: Option<Dd<B::F>>) -> B::F {
     let l = log_dd(b, hi);
     let lo = b.add(l.lo, ratio);
@@ -46,6 +47,7 @@ fn log_sum<B: Builder>(b: &mut B, hi: B::F, ratio: B::F, c: Option<Dd<B::F>>) ->
 
 /// `ln(z.hi + z.lo)` where `large` is false, `ln(y) + ln 2` where it is true, rounded to
 /// float64: the two uses of the logarithm share one evaluation.
+#[inline(always)]
 fn log_or_log2y<B: Builder>(b: &mut B, large: B::M, z: Dd<B::F>, y: B::F) -> B::F {
     let zero = b.splat(0.0);
     let hi = b.select(large, y, z.hi);
@@ -60,6 +62,7 @@ fn log_or_log2y<B: Builder>(b: &mut B, large: B::M, z: Dd<B::F>, y: B::F) -> B::
 /// `x² + c >= 0`: the square exactly, the sum with `c` as a two-sum, the root by
 /// [`dd::sqrt`]; the root is at least `x` for `c = 1` and at most `x` for `c = −1`, so
 /// the last sum is a fast two-sum either way (ordered by `c`).
+#[inline(always)]
 fn root_plus<B: Builder>(b: &mut B, x: B::F, c: f64) -> Dd<B::F> {
     let sq = dd::two_prod(b, x, x);
     let cf = b.splat(c);
@@ -77,6 +80,7 @@ fn root_plus<B: Builder>(b: &mut B, x: B::F, c: f64) -> Dd<B::F> {
 
 /// `arcsinh x = ln(x + √(x² + 1))`, within 1 ULP (about 0.5): odd (`arcsinh(-0) = -0`),
 /// `x` itself for tiny and subnormal `x`, `±inf` for `±inf`, NaN for NaN.
+#[inline(always)]
 pub fn arcsinh<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let y = b.abs(x);
 
@@ -102,6 +106,7 @@ pub fn arcsinh<B: Builder>(b: &mut B, x: B::F) -> B::F {
 /// `arccosh x = ln(x + √(x² − 1))`, within 1 ULP (about 0.5): `+0` at 1, NaN below 1 and
 /// for NaN, `inf` for `inf`. For `1 <= x <= 2^28`, `x² − 1` is exact (the square as a
 /// product, its leading part minus 1 as a two-sum), which is what keeps it accurate near 1.
+#[inline(always)]
 pub fn arccosh<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let z = root_plus(b, x, -1.0);
     let limit = b.splat(LARGE);
@@ -125,6 +130,7 @@ pub fn arccosh<B: Builder>(b: &mut B, x: B::F) -> B::F {
 /// (from a reciprocal) and `ln(n/d) = ln q + ln(1 + ρ)` with `ρ = (n − q·d)/n`, the
 /// remainder computed by fused multiply-adds. One division gives both reciprocals:
 /// `1/d.hi = n.hi/(n.hi·d.hi)` and `1/n.hi = d.hi/(n.hi·d.hi)`.
+#[inline(always)]
 pub fn arctanh<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let y = b.abs(x);
 

@@ -87,32 +87,37 @@ const TINY: f64 = 1.0e-300;
 /// `c0 + c1·x + … + cn·xⁿ` by Estrin's scheme: pairs of coefficients combined with `x`,
 /// pairs of those with `x²`, then `x⁴`, …, which shortens the dependency chain of a long
 /// polynomial from `n` fused multiply-adds to about `log2 n` (the powers are shared).
+/// A lone last term of a level moves up unchanged. Written as loops over a fixed array,
+/// not recursion and vectors: a native backend must inline it whole and not allocate.
+#[inline(always)]
 fn estrin<B: Builder>(b: &mut B, x: B::F, coeffs: &[f64]) -> B::F {
-    let mut powers = vec![x];
-    while (1usize << powers.len()) < coeffs.len() {
-        let last = *powers.last().expect("powers start with x");
-        powers.push(b.mul(last, last));
+    const MAX: usize = 32;
+    assert!(
+        (1..=MAX).contains(&coeffs.len()),
+        "estrin takes 1 to {MAX} coefficients"
+    );
+    let mut terms = [x; MAX];
+    for (t, &c) in terms.iter_mut().zip(coeffs) {
+        *t = b.splat(c);
     }
-    estrin_part(b, &powers, coeffs)
-}
-
-/// [`estrin`] on a slice of the coefficients; `powers[k] = x^(2^k)`.
-fn estrin_part<B: Builder>(b: &mut B, powers: &[B::F], coeffs: &[f64]) -> B::F {
-    match coeffs {
-        [c] => b.splat(*c),
-        [c0, c1] => {
-            let c1 = b.splat(*c1);
-            b.mla_c(c1, powers[0], *c0)
+    let mut n = coeffs.len();
+    let mut power = x;
+    // A counted loop (⌈log2 n⌉ levels), so that the compiler unrolls it and keeps the
+    // terms in registers once `coeffs` is a known constant.
+    let levels = (n - 1).checked_ilog2().map_or(0, |l| l + 1);
+    for level in 0..levels {
+        if level > 0 {
+            power = b.mul(power, power);
         }
-        _ => {
-            // The low half takes the largest power of two of coefficients below the length.
-            let level = (coeffs.len() - 1).ilog2() as usize;
-            let (lo, hi) = coeffs.split_at(1 << level);
-            let lo = estrin_part(b, powers, lo);
-            let hi = estrin_part(b, powers, hi);
-            b.fma(hi, powers[level], lo)
+        for i in 0..n / 2 {
+            terms[i] = b.fma(terms[2 * i + 1], power, terms[2 * i]);
         }
+        if n % 2 == 1 {
+            terms[n / 2] = terms[n - 1];
+        }
+        n = n.div_ceil(2);
     }
+    terms[0]
 }
 
 /// `c0 + x·(c1 + x·(… + x·(c[head−1] + x·E(x))))`: Horner's rule for the first `head`
@@ -120,6 +125,7 @@ fn estrin_part<B: Builder>(b: &mut B, powers: &[B::F], coeffs: &[f64]) -> B::F {
 /// and partly cancel, the last Horner steps round far less than Estrin's top levels
 /// would (each step's error is scaled down by the remaining powers of `x`), at the cost
 /// of `head` more steps of latency.
+#[inline(always)]
 fn horner_over_estrin<B: Builder>(b: &mut B, x: B::F, coeffs: &[f64], head: usize) -> B::F {
     let (head, tail) = coeffs.split_at(head);
     let mut acc = estrin(b, x, tail);
@@ -131,6 +137,7 @@ fn horner_over_estrin<B: Builder>(b: &mut B, x: B::F, coeffs: &[f64], head: usiz
 
 /// `n / d` in double-double: the rounded quotient and the rounded quotient of the exact
 /// remainder (exact as long as the remainder doesn't underflow).
+#[inline(always)]
 fn quotient<B: Builder>(b: &mut B, n: B::F, d: B::F) -> Dd<B::F> {
     let hi = b.div(n, d);
     let nhi = b.neg(hi);
@@ -143,6 +150,7 @@ fn quotient<B: Builder>(b: &mut B, n: B::F, d: B::F) -> Dd<B::F> {
 /// leaves a residual `1 − r·d` that is exactly representable (Markstein), so `fma` gets it
 /// exactly and `−r − (1 − r·d)·r` is `−1/d` to about 2^-105 relative. (Above 2^1022 the
 /// reciprocal is subnormal and less precise, which `π/2 + atan(−1/d)` cannot show.)
+#[inline(always)]
 fn minus_reciprocal<B: Builder>(b: &mut B, d: B::F) -> Dd<B::F> {
     let one = b.splat(1.0);
     let r = b.div(one, d);
@@ -156,6 +164,7 @@ fn minus_reciprocal<B: Builder>(b: &mut B, d: B::F) -> Dd<B::F> {
 /// `q·π/2 + atan(s)` in double-double, for `|s| <= 1` and `q ∈ {−2, −1, 0, 1}`, where
 /// `q ≠ 0` only with `s <= 0` or `q = −2`, so that `|q·π/2| >= |atan(s)|` (or `q = 0`)
 /// and the last sum needs no two-sum.
+#[inline(always)]
 fn atan_quadrant<B: Builder>(b: &mut B, s: Dd<B::F>, q: B::F) -> Dd<B::F> {
     let t = dd::square(b, s);
     let u = horner_over_estrin(b, t.hi, &ATAN, ATAN_HORNER_HEAD);
@@ -177,6 +186,7 @@ fn atan_quadrant<B: Builder>(b: &mut B, s: Dd<B::F>, q: B::F) -> Dd<B::F> {
 /// `atan x`, within 1 ULP: odd (`atan(−0) = −0`), `±π/2` for `±inf`, NaN for NaN.
 ///
 /// `|x| <= 1` is `atan |x|`; above, `π/2 + atan(−1/|x|)`.
+#[inline(always)]
 pub fn arctan<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let a = b.abs(x);
     let one = b.splat(1.0);
@@ -204,6 +214,7 @@ pub fn arctan<B: Builder>(b: &mut B, x: B::F) -> B::F {
 /// The kernel computes `atan2(|y|, x)` as `q·π/2 + atan(n/d)` from `|x|` and `|y|`
 /// (`q = −2` where `x`'s sign bit is set, so the sum is `θ − π` for the reflected angle
 /// `θ`, whose magnitude is the answer), and the sign of `y` goes on last.
+#[inline(always)]
 pub fn arctan2<B: Builder>(b: &mut B, y: B::F, x: B::F) -> B::F {
     let ay = b.abs(y);
     let ax = b.abs(x);
@@ -257,6 +268,7 @@ pub fn arctan2<B: Builder>(b: &mut B, y: B::F, x: B::F) -> B::F {
 /// `√w` in double-double, for `w >= 0` that is 0 or at least `2^-54`: the rounded root
 /// `t` and the Newton correction `(w − t²)/(2t)`, with `w − t²` exact by a fused
 /// multiply-add.
+#[inline(always)]
 fn sqrt_dd<B: Builder>(b: &mut B, w: B::F) -> Dd<B::F> {
     let t = b.sqrt(w);
     let nt = b.neg(t);
@@ -270,6 +282,7 @@ fn sqrt_dd<B: Builder>(b: &mut B, w: B::F) -> Dd<B::F> {
 /// The pieces both `arcsin` and `arccos` are made of: whether `|x| < 1/2`, and `z` and
 /// `u = z³·P(z²)` with `asin z = z + u`, where `z = |x|` below 1/2 and
 /// `z = √((1 − |x|)/2)` (in double-double) from 1/2 on.
+#[inline(always)]
 fn asin_parts<B: Builder>(b: &mut B, x: B::F) -> (B::M, Dd<B::F>, B::F) {
     let a = b.abs(x);
     let half = b.splat(0.5);
@@ -292,6 +305,7 @@ fn asin_parts<B: Builder>(b: &mut B, x: B::F) -> (B::M, Dd<B::F>, B::F) {
 
 /// `asin x`, within 1 ULP: odd (`asin(−0) = −0`), `±π/2` at `±1`, NaN for `|x| > 1` and
 /// NaN.
+#[inline(always)]
 pub fn arcsin<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let (low, z, u) = asin_parts(b, x);
     let near_zero = b.add(z.hi, u);
@@ -314,6 +328,7 @@ pub fn arcsin<B: Builder>(b: &mut B, x: B::F) -> B::F {
 }
 
 /// `acos x`, within 1 ULP: `+0` at 1, `π` at −1, NaN for `|x| > 1` and NaN.
+#[inline(always)]
 pub fn arccos<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let (low, z, u) = asin_parts(b, x);
 

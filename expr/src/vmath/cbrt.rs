@@ -37,6 +37,7 @@ const BIAS: i64 = 1023;
 
 /// `∛x`, within 1 ULP (about 0.5): odd (`cbrt(-0) = -0`), exact for exact cubes,
 /// `±inf` for `±inf`, NaN for NaN, subnormal arguments included.
+#[inline(always)]
 pub fn cbrt<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let ax = b.abs(x);
     let min_normal = b.splat(f64::MIN_POSITIVE);

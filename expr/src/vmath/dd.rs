@@ -26,6 +26,7 @@ impl<F> Dd<F> {
 }
 
 /// `a + b` exactly as `s + e` (Knuth's two-sum; no condition on the magnitudes).
+#[inline(always)]
 pub fn two_sum<B: Builder>(b: &mut B, x: B::F, y: B::F) -> Dd<B::F> {
     let s = b.add(x, y);
     let yv = b.sub(s, x);
@@ -37,6 +38,7 @@ pub fn two_sum<B: Builder>(b: &mut B, x: B::F, y: B::F) -> Dd<B::F> {
 }
 
 /// `a + b` exactly as `s + e`, given `|a| >= |b|` (or `a` zero).
+#[inline(always)]
 pub fn fast_two_sum<B: Builder>(b: &mut B, x: B::F, y: B::F) -> Dd<B::F> {
     let s = b.add(x, y);
     let t = b.sub(s, x);
@@ -45,6 +47,7 @@ pub fn fast_two_sum<B: Builder>(b: &mut B, x: B::F, y: B::F) -> Dd<B::F> {
 }
 
 /// `a * b` exactly as `p + e` (barring over- and underflow).
+#[inline(always)]
 pub fn two_prod<B: Builder>(b: &mut B, x: B::F, y: B::F) -> Dd<B::F> {
     let p = b.mul(x, y);
     let np = b.neg(p);
@@ -53,11 +56,13 @@ pub fn two_prod<B: Builder>(b: &mut B, x: B::F, y: B::F) -> Dd<B::F> {
 }
 
 /// Renormalises `hi + lo` so that `hi` is the rounded sum.
+#[inline(always)]
 pub fn normalize<B: Builder>(b: &mut B, x: Dd<B::F>) -> Dd<B::F> {
     fast_two_sum(b, x.hi, x.lo)
 }
 
 /// The double-double sum of two double-doubles.
+#[inline(always)]
 pub fn add<B: Builder>(b: &mut B, x: Dd<B::F>, y: Dd<B::F>) -> Dd<B::F> {
     let s = two_sum(b, x.hi, y.hi);
     let t = two_sum(b, x.lo, y.lo);
@@ -68,6 +73,7 @@ pub fn add<B: Builder>(b: &mut B, x: Dd<B::F>, y: Dd<B::F>) -> Dd<B::F> {
 }
 
 /// The double-double sum of a double-double and a float64.
+#[inline(always)]
 pub fn add_f<B: Builder>(b: &mut B, x: Dd<B::F>, y: B::F) -> Dd<B::F> {
     let s = two_sum(b, x.hi, y);
     let lo = b.add(s.lo, x.lo);
@@ -75,6 +81,7 @@ pub fn add_f<B: Builder>(b: &mut B, x: Dd<B::F>, y: B::F) -> Dd<B::F> {
 }
 
 /// The double-double product of two double-doubles.
+#[inline(always)]
 pub fn mul<B: Builder>(b: &mut B, x: Dd<B::F>, y: Dd<B::F>) -> Dd<B::F> {
     let p = two_prod(b, x.hi, y.hi);
     let cross = b.mul(x.hi, y.lo);
@@ -84,6 +91,7 @@ pub fn mul<B: Builder>(b: &mut B, x: Dd<B::F>, y: Dd<B::F>) -> Dd<B::F> {
 }
 
 /// The double-double product of a double-double and a float64.
+#[inline(always)]
 pub fn mul_f<B: Builder>(b: &mut B, x: Dd<B::F>, y: B::F) -> Dd<B::F> {
     let p = two_prod(b, x.hi, y);
     let lo = b.fma(x.lo, y, p.lo);
@@ -91,11 +99,13 @@ pub fn mul_f<B: Builder>(b: &mut B, x: Dd<B::F>, y: B::F) -> Dd<B::F> {
 }
 
 /// The double-double square of a double-double.
+#[inline(always)]
 pub fn square<B: Builder>(b: &mut B, x: Dd<B::F>) -> Dd<B::F> {
     mul(b, x, x)
 }
 
 /// The double-double quotient `x / y`.
+#[inline(always)]
 pub fn div<B: Builder>(b: &mut B, x: Dd<B::F>, y: Dd<B::F>) -> Dd<B::F> {
     let q1 = b.div(x.hi, y.hi);
     // r = x - q1 * y, computed to double-double accuracy.
@@ -111,6 +121,7 @@ pub fn div<B: Builder>(b: &mut B, x: Dd<B::F>, y: Dd<B::F>) -> Dd<B::F> {
 /// corrected by `(x − r²)/(2r)`, with `r²` exact as a product and `x.hi − r²` exact
 /// (Sterbenz), so only the correction's own rounding remains (about 2^-104 relative).
 /// `√0 = 0` (the correction would be `0/0`).
+#[inline(always)]
 pub fn sqrt<B: Builder>(b: &mut B, x: Dd<B::F>) -> Dd<B::F> {
     let r = b.sqrt(x.hi);
     let p = two_prod(b, r, r);
@@ -126,11 +137,13 @@ pub fn sqrt<B: Builder>(b: &mut B, x: Dd<B::F>) -> Dd<B::F> {
 }
 
 /// The value rounded to one float64.
+#[inline(always)]
 pub fn to_f<B: Builder>(b: &mut B, x: Dd<B::F>) -> B::F {
     b.add(x.hi, x.lo)
 }
 
 /// A double-double constant, given as its two float64 parts.
+#[inline(always)]
 pub fn constant<B: Builder>(b: &mut B, hi: f64, lo: f64) -> Dd<B::F> {
     let hi = b.splat(hi);
     let lo = b.splat(lo);

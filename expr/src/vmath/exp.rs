@@ -56,6 +56,7 @@ const EXPM1_CLAMP_HI: f64 = 709.79;
 const TINY: f64 = 1e-300;
 
 /// `x` limited to `[lo, hi]`, with NaN passed through (both comparisons are false for it).
+#[inline(always)]
 pub(crate) fn clamp<B: Builder>(b: &mut B, x: B::F, lo: f64, hi: f64) -> B::F {
     let hi = b.splat(hi);
     let above = b.gt(x, hi);
@@ -66,6 +67,7 @@ pub(crate) fn clamp<B: Builder>(b: &mut B, x: B::F, lo: f64, hi: f64) -> B::F {
 }
 
 /// The lane-wise minimum of two integers.
+#[inline(always)]
 pub(crate) fn imin<B: Builder>(b: &mut B, x: B::I, y: B::I) -> B::I {
     let less = b.ilt(x, y);
     b.select_i(less, x, y)
@@ -75,6 +77,7 @@ pub(crate) fn imin<B: Builder>(b: &mut B, x: B::I, y: B::I) -> B::I {
 /// `e^x ≈ 2^k · (1 + s·w)`, where `s` is the reduced argument (`|s| <= 0.35`) and
 /// `w ≈ (e^s − 1)/s`. Keeping the last step `1 + s·w` open lets callers fold more terms
 /// into its single rounding (`exp` adds the 1, `sinh`/`cosh` also `∓e^-x`).
+#[inline(always)]
 pub(crate) fn exp_parts<B: Builder>(b: &mut B, x: B::F) -> (B::F, B::F, B::I) {
     let u = b.mul_c(x, LOG2_E);
     let u = b.rint(u);
@@ -91,6 +94,7 @@ pub(crate) fn exp_parts<B: Builder>(b: &mut B, x: B::F) -> (B::F, B::F, B::I) {
 
 /// `e^x`, within 1 ULP: `+inf` from 709.78 on, subnormals below −708.40, `0` below
 /// −745.13, `exp(-inf) = 0`, NaN for NaN.
+#[inline(always)]
 pub fn exp<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let x = clamp(b, x, CLAMP_LO, CLAMP_HI);
     let (s, w, k) = exp_parts(b, x);
@@ -105,6 +109,7 @@ pub fn exp<B: Builder>(b: &mut B, x: B::F) -> B::F {
 /// `r + r²/2` is carried exactly (the leading terms hold nearly all of the value), the
 /// `r³` tail and the corrections from `r.lo` are float64 terms of the low part, whose
 /// rounding is at most 2^-53 of `r²/6` relative to the result.
+#[inline(always)]
 fn expm1_reduced<B: Builder>(b: &mut B, r: Dd<B::F>) -> Dd<B::F> {
     let p = b.poly(r.hi, &EXP_TAIL);
     let half = b.mul_c(r.hi, 0.5);
@@ -124,6 +129,7 @@ fn expm1_reduced<B: Builder>(b: &mut B, r: Dd<B::F>) -> Dd<B::F> {
 
 /// The reduction of a double-double `x` (`|x.hi| <= 760`): `k` and the double-double
 /// `r = x − k·ln2`, accurate to about 2^-100 absolutely.
+#[inline(always)]
 fn reduce_dd<B: Builder>(b: &mut B, x: Dd<B::F>) -> (B::I, Dd<B::F>) {
     let u = b.mul_c(x.hi, LOG2_E);
     let u = b.rint(u);
@@ -158,6 +164,7 @@ fn reduce_dd<B: Builder>(b: &mut B, x: Dd<B::F>) -> (B::I, Dd<B::F>) {
 /// is scaled to `y = 2^(k+1022)·(hi + lo) < 1` and rounded once at the subnormal
 /// granularity by adding and removing 1 (whose ULP, 2^-52, is the subnormal ULP 2^-1074
 /// after the final exact scaling by 2^-1022).
+#[inline(always)]
 pub fn exp_dd<B: Builder>(b: &mut B, x: Dd<B::F>) -> B::F {
     let hi = clamp(b, x.hi, CLAMP_LO, CLAMP_HI);
     let inside = b.eq(hi, x.hi);
@@ -195,6 +202,7 @@ pub fn exp_dd<B: Builder>(b: &mut B, x: Dd<B::F>) -> B::F {
 /// `e^x − 1`, within 1 ULP by construction (double-double up to the one final rounding):
 /// exact for tiny `x` (`expm1(-0) = -0`), `−1` below −37.4, `+inf` from 709.78 on, NaN for
 /// NaN.
+#[inline(always)]
 pub fn expm1<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let xc = clamp(b, x, EXPM1_CLAMP_LO, EXPM1_CLAMP_HI);
     let half = half_expm1(b, xc);
@@ -220,6 +228,7 @@ pub fn expm1<B: Builder>(b: &mut B, x: B::F) -> B::F {
 /// cancel by much (`k = 0` makes the second term zero), so one two-sum of the leading
 /// parts and a float64 sum of the rest lose nothing that matters. The halving keeps
 /// `2^(k−1)` finite up to `k = 1024`, the largest `k` below the clamp.
+#[inline(always)]
 pub(crate) fn half_expm1<B: Builder>(b: &mut B, x: B::F) -> Dd<B::F> {
     let u = b.mul_c(x, LOG2_E);
     let u = b.rint(u);

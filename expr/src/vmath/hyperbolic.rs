@@ -38,6 +38,7 @@ const MAX_K_FOR_RECIPROCAL: i64 = 40;
 
 /// `e^y` for `0 <= y <= 720` (or NaN) as `2^(k−1)·(1 + s·w)`, and `q = 2^(−2k)/(1 + s·w)`,
 /// which is `e^-y` on the same scale `2^(k−1)`.
+#[inline(always)]
 fn half_exp_pair<B: Builder>(b: &mut B, y: B::F) -> (B::F, B::F, B::F, B::I) {
     let (s, w, k) = exp_parts(b, y);
     let one = b.splat(1.0);
@@ -56,6 +57,7 @@ fn half_exp_pair<B: Builder>(b: &mut B, y: B::F) -> (B::F, B::F, B::F, B::I) {
 
 /// `sinh x`, within 2 ULP: odd (`sinh(-0) = -0`), `±inf` only where the result overflows,
 /// NaN for NaN.
+#[inline(always)]
 pub fn sinh<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let y = b.abs(x);
 
@@ -79,6 +81,7 @@ pub fn sinh<B: Builder>(b: &mut B, x: B::F) -> B::F {
 
 /// `cosh x`, within 2 ULP: even, `+inf` only where the result overflows, NaN for NaN.
 /// `e^y + e^-y` never cancels, so one formula covers the whole range.
+#[inline(always)]
 pub fn cosh<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let y = b.abs(x);
     let yc = clamp(b, y, 0.0, CLAMP_HI);
@@ -94,6 +97,7 @@ pub fn cosh<B: Builder>(b: &mut B, x: B::F) -> B::F {
 /// With `H = expm1(2y)/2` as a double-double, `tanh y = H / (H + 1)`: no cancellation for
 /// any `y`, and tiny `y` give `H = y` exactly. The quotient is `q0 = H·(1/d)` corrected
 /// by the double-double remainder `(H − q0·d)/d`, so only the final rounding remains.
+#[inline(always)]
 pub fn tanh<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let y = b.abs(x);
     let yc = clamp(b, y, 0.0, TANH_CLAMP);
@@ -111,6 +115,7 @@ pub fn tanh<B: Builder>(b: &mut B, x: B::F) -> B::F {
 
 /// `num − q·den` for `q ≈ num/den`, accurate to a few ULP of the (small) result: the
 /// leading difference is exact (Sterbenz) and the product is carried exactly.
+#[inline(always)]
 fn remainder<B: Builder>(b: &mut B, num: Dd<B::F>, q: B::F, den: Dd<B::F>) -> B::F {
     let p = dd::two_prod(b, q, den.hi);
     let lead = b.sub(num.hi, p.hi);

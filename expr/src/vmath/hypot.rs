@@ -21,6 +21,7 @@ const BIAS: i64 = 1023;
 /// `√(x² + y²)`, within 1 ULP (about 0.5): `+inf` if either argument is infinite (even
 /// if the other is NaN), otherwise NaN if either is NaN; `hypot(x, ±0) = |x|`; `+inf`
 /// only where the result overflows; subnormal arguments and results included.
+#[inline(always)]
 pub fn hypot<B: Builder>(b: &mut B, x: B::F, y: B::F) -> B::F {
     let ax = b.abs(x);
     let ay = b.abs(y);

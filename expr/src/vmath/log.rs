@@ -97,6 +97,7 @@ const LOG1P_SMALL: f64 = 9.094_947_017_729_282e-13; // 2^-40
 
 /// A positive float `u` (normal, finite) as `2^k · m` with `m` in `[√½, √2)`: returns
 /// `(k as float, m, e)` where `e = k + 1023` is `k`'s biased integer form.
+#[inline(always)]
 fn split<B: Builder>(b: &mut B, u: B::F) -> (B::F, B::F, B::I) {
     let bits = b.to_bits(u);
     let offset = b.splat_i(REDUCE_OFFSET);
@@ -116,6 +117,7 @@ fn split<B: Builder>(b: &mut B, u: B::F) -> (B::F, B::F, B::I) {
 }
 
 /// [`split`] of a positive finite `x`, subnormals included: `(k, m)` with `x = 2^k·m`.
+#[inline(always)]
 fn split_any<B: Builder>(b: &mut B, x: B::F) -> (B::F, B::F) {
     let limit = b.splat(SMALLEST_NORMAL);
     let sub = b.lt(x, limit);
@@ -135,6 +137,7 @@ fn split_any<B: Builder>(b: &mut B, x: B::F) -> (B::F, B::F) {
 /// within about an ULP, and the remainder `f − s·(2 + f)`, which fused multiply-adds get
 /// to far more bits than it needs, divided by the same reciprocal gives the low part.
 /// One division instead of two.
+#[inline(always)]
 fn ratio<B: Builder>(b: &mut B, f_hi: B::F, f_lo: Option<B::F>) -> (B::F, B::F) {
     let two = b.splat(2.0);
     let d = dd::fast_two_sum(b, two, f_hi);
@@ -157,6 +160,7 @@ fn ratio<B: Builder>(b: &mut B, f_hi: B::F, f_lo: Option<B::F>) -> (B::F, B::F) 
 
 /// `log(1 + f) = 2·atanh s` from [`ratio`]'s `s`, as an unnormalised double-double whose
 /// high part `2s` is exact, within about 2^-60 relative.
+#[inline(always)]
 fn atanh2<B: Builder>(b: &mut B, s: B::F, s_lo: B::F) -> Dd<B::F> {
     let z = b.mul(s, s);
     let p = b.poly(z, &ATANH_TAIL);
@@ -171,6 +175,7 @@ fn atanh2<B: Builder>(b: &mut B, s: B::F, s_lo: B::F) -> Dd<B::F> {
 /// `k·c + t` rounded once, for an integral float `k`, a constant `c` split as in [`LN2`]
 /// (`k·c.0` exact) and a double-double `t` with `|t.hi| < |c.0|`, so that the leading sum
 /// needs no comparison.
+#[inline(always)]
 fn scaled_sum<B: Builder>(b: &mut B, k: B::F, c: (f64, f64), t: Dd<B::F>) -> B::F {
     let kh = b.mul_c(k, c.0);
     let lead = dd::fast_two_sum(b, kh, t.hi);
@@ -181,6 +186,7 @@ fn scaled_sum<B: Builder>(b: &mut B, k: B::F, c: (f64, f64), t: Dd<B::F>) -> B::
 }
 
 /// The double-double product `t · c` (unnormalised), for a constant `c`.
+#[inline(always)]
 fn times<B: Builder>(b: &mut B, t: Dd<B::F>, c: (f64, f64)) -> Dd<B::F> {
     let ch = b.splat(c.0);
     let p = dd::two_prod(b, t.hi, ch);
@@ -193,6 +199,7 @@ fn times<B: Builder>(b: &mut B, t: Dd<B::F>, c: (f64, f64)) -> Dd<B::F> {
 /// The logarithm's special values over a result `r` of the general path: NaN below zero
 /// and for NaN, `−inf` at `±0`, `inf` at `inf`. `zero` is where the result is `−inf`
 /// (0 for `log`, −1 for `log1p`).
+#[inline(always)]
 fn special<B: Builder>(b: &mut B, x: B::F, zero: f64, r: B::F) -> B::F {
     let z = b.splat(zero);
     let valid = b.ge(x, z);
@@ -206,6 +213,7 @@ fn special<B: Builder>(b: &mut B, x: B::F, zero: f64, r: B::F) -> B::F {
 }
 
 /// `(k, 2·atanh s)` for `x = 2^k·(1 + f)`: the common part of `log`, `log2` and `log10`.
+#[inline(always)]
 fn reduce<B: Builder>(b: &mut B, x: B::F) -> (B::F, Dd<B::F>) {
     let (k, m) = split_any(b, x);
     let f = b.add_c(m, -1.0);
@@ -215,6 +223,7 @@ fn reduce<B: Builder>(b: &mut B, x: B::F) -> (B::F, Dd<B::F>) {
 
 /// `ln x`, within 0.52 ULP (measured against MPFR): `−inf` at `±0`, NaN below zero,
 /// `inf` at `inf`, NaN for NaN; subnormal arguments as accurate as normal ones.
+#[inline(always)]
 pub fn log<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let (k, t) = reduce(b, x);
     let r = scaled_sum(b, k, LN2, t);
@@ -222,6 +231,7 @@ pub fn log<B: Builder>(b: &mut B, x: B::F) -> B::F {
 }
 
 /// `log2 x`, within 0.51 ULP, exact for exact powers of two; special values as [`log`].
+#[inline(always)]
 pub fn log2<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let (k, t) = reduce(b, x);
     let t = times(b, t, LOG2_E);
@@ -231,6 +241,7 @@ pub fn log2<B: Builder>(b: &mut B, x: B::F) -> B::F {
 
 /// `log10 x`, within 0.51 ULP, exact for the powers of ten whose logarithm rounds to an
 /// integer (all float64 `10^n`); special values as [`log`].
+#[inline(always)]
 pub fn log10<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let (k, t) = reduce(b, x);
     let t = times(b, t, LOG10_E);
@@ -241,6 +252,7 @@ pub fn log10<B: Builder>(b: &mut B, x: B::F) -> B::F {
 /// `ln(1 + x)`, within 0.52 ULP: `x − x²/2` below 2^-40 in magnitude (`x` itself for
 /// tiny and subnormal `x`, `log1p(−0) = −0`),
 /// `−inf` at −1, NaN below −1 and for NaN, `inf` at `inf`.
+#[inline(always)]
 pub fn log1p<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let one = b.splat(1.0);
     let u = dd::two_sum(b, one, x);
@@ -274,6 +286,7 @@ pub fn log1p<B: Builder>(b: &mut B, x: B::F) -> B::F {
 /// also in double-double (the quotient's low part matters: `s` alone is only within an
 /// ULP or so of `f/(2 + f)`, which `s⁵` would multiply by five), and only the remaining
 /// tail (below 2^-18 of the result) in float64.
+#[inline(always)]
 pub fn log_dd<B: Builder>(b: &mut B, x: B::F) -> Dd<B::F> {
     let (k, m) = split_any(b, x);
     let f = b.add_c(m, -1.0);
@@ -310,6 +323,7 @@ pub fn log_dd<B: Builder>(b: &mut B, x: B::F) -> Dd<B::F> {
 
 /// The product of two small double-doubles, unnormalised (`|lo|` a few ULP of `hi`);
 /// the `lo·lo` term is left out.
+#[inline(always)]
 fn product<B: Builder>(b: &mut B, x: Dd<B::F>, y: Dd<B::F>) -> Dd<B::F> {
     let p = dd::two_prod(b, x.hi, y.hi);
     let lo = b.fma(x.lo, y.hi, p.lo);

@@ -9,6 +9,11 @@
 //! and [`Scalar`] evaluates directly on `f64` (the tests' view of exactly what the generated
 //! code computes, since every operation is IEEE-exact and [`Builder::fma`] is fused).
 //!
+//! Every generic function here is `#[inline(always)]`: a backend that runs an algorithm
+//! natively (the JIT's AVX2 library) instantiates it inside a function compiled with the
+//! CPU features its [`Builder`] needs, and Rust applies a function's target features only
+//! to code inlined into it.
+//!
 //! Everything here works on float64; float32 callers evaluate in float64 and round once,
 //! which keeps the error of the f32 result within 1 ULP of its correctly rounded value.
 //! Accuracy bounds per function are measured against MPFR by `tests/accuracy.rs` and listed
@@ -129,41 +134,49 @@ pub trait Builder {
     // Conveniences with one definition for every backend.
 
     /// `a > b` (false if either is NaN).
+    #[inline(always)]
     fn gt(&mut self, a: Self::F, b: Self::F) -> Self::M {
         self.lt(b, a)
     }
     /// `a >= b` (false if either is NaN).
+    #[inline(always)]
     fn ge(&mut self, a: Self::F, b: Self::F) -> Self::M {
         self.le(b, a)
     }
     /// `a * b + c` with a constant `c`.
+    #[inline(always)]
     fn mla_c(&mut self, a: Self::F, b: Self::F, c: f64) -> Self::F {
         let c = self.splat(c);
         self.fma(a, b, c)
     }
     /// `a * c` with a constant `c`.
+    #[inline(always)]
     fn mul_c(&mut self, a: Self::F, c: f64) -> Self::F {
         let c = self.splat(c);
         self.mul(a, c)
     }
     /// `a + c` with a constant `c`.
+    #[inline(always)]
     fn add_c(&mut self, a: Self::F, c: f64) -> Self::F {
         let c = self.splat(c);
         self.add(a, c)
     }
     /// True where `a` is `+inf` or `-inf`.
+    #[inline(always)]
     fn is_inf(&mut self, a: Self::F) -> Self::M {
         let m = self.abs(a);
         let inf = self.splat(f64::INFINITY);
         self.eq(m, inf)
     }
     /// `c` where `m` is set, else `b`.
+    #[inline(always)]
     fn select_c(&mut self, m: Self::M, c: f64, b: Self::F) -> Self::F {
         let c = self.splat(c);
         self.select(m, c, b)
     }
     /// The polynomial `coeffs[0] + coeffs[1] x + coeffs[2] x² + …` by Horner's rule with
     /// fused multiply-adds.
+    #[inline(always)]
     fn poly(&mut self, x: Self::F, coeffs: &[f64]) -> Self::F {
         let (last, rest) = coeffs.split_last().expect("a polynomial has coefficients");
         let mut acc = self.splat(*last);
@@ -175,6 +188,7 @@ pub trait Builder {
     /// `x · 2^k` for an integer `k` with `-2044 <= k <= 2046`, exact whenever the result is
     /// a normal number or zero, correctly rounded into the subnormals. Scales in two steps
     /// so that neither factor overflows.
+    #[inline(always)]
     fn ldexp(&mut self, x: Self::F, k: Self::I) -> Self::F {
         let half = self.ashr(k, 1);
         let rest = self.isub(k, half);
@@ -189,12 +203,15 @@ pub trait Builder {
     /// `skip` (one value per value `slow` returns) instead, so callers must use the
     /// result only in `m`'s lanes (typically through [`Builder::select`]). The default
     /// always runs `slow`, which is what [`Scalar`] and any backend without branches do.
-    fn when_any(
+    /// Fixed-size arrays rather than vectors: a backend running natively calls this on
+    /// every evaluation and must not allocate.
+    #[inline(always)]
+    fn when_any<const N: usize>(
         &mut self,
         m: Self::M,
-        skip: &[Self::F],
-        slow: impl FnOnce(&mut Self) -> Vec<Self::F>,
-    ) -> Vec<Self::F> {
+        skip: [Self::F; N],
+        slow: impl FnOnce(&mut Self) -> [Self::F; N],
+    ) -> [Self::F; N] {
         let _ = (m, skip);
         slow(self)
     }
@@ -204,18 +221,20 @@ pub trait Builder {
     /// (same bits), so that a rare, long computation costs it no code to compile.
     ///
     /// [`when_any`]: Builder::when_any
-    fn when_any_lanewise<L: LaneFn>(
+    #[inline(always)]
+    fn when_any_lanewise<L: LaneFn<IN, OUT>, const IN: usize, const OUT: usize>(
         &mut self,
         m: Self::M,
-        skip: &[Self::F],
-        args: &[Self::F],
-    ) -> Vec<Self::F>
+        skip: [Self::F; OUT],
+        args: [Self::F; IN],
+    ) -> [Self::F; OUT]
     where
         Self: Sized,
     {
         self.when_any(m, skip, |b| L::emit(b, args))
     }
     /// `2^k` for an integer `-1022 <= k <= 1023`.
+    #[inline(always)]
     fn pow2i(&mut self, k: Self::I) -> Self::F {
         let bias = self.splat_i(1023);
         let e = self.iadd(k, bias);
@@ -225,14 +244,10 @@ pub trait Builder {
 }
 
 /// A computation over float64 values that a backend may run out of line, lane by lane
-/// (see [`Builder::when_any_lanewise`]): `INPUTS` arguments, `OUTPUTS` results.
-pub trait LaneFn: 'static {
-    /// How many values [`LaneFn::emit`] takes.
-    const INPUTS: usize;
-    /// How many values [`LaneFn::emit`] returns.
-    const OUTPUTS: usize;
+/// (see [`Builder::when_any_lanewise`]): `IN` arguments, `OUT` results.
+pub trait LaneFn<const IN: usize, const OUT: usize>: 'static {
     /// Emits the computation with `b`.
-    fn emit<B: Builder>(b: &mut B, args: &[B::F]) -> Vec<B::F>;
+    fn emit<B: Builder>(b: &mut B, args: [B::F; IN]) -> [B::F; OUT];
 }
 
 /// [`Builder`] for plain `f64` values: evaluates an algorithm on one number. This is what
@@ -382,6 +397,7 @@ pub fn has_binary(op: BinaryOp) -> bool {
 
 /// Emits `f(args)` with `b`, or returns `None` when `f` has no algorithm here (the backend
 /// then computes it some other way). `args` holds one value per argument of `f`.
+#[inline(always)]
 pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
     Some(match f {
         Func::Sqrt => b.sqrt(args[0]),
@@ -412,6 +428,7 @@ pub fn call<B: Builder>(b: &mut B, f: Func, args: &[B::F]) -> Option<B::F> {
 
 /// Emits the float binary operator `op` on `x` and `y`, or returns `None` when it has no
 /// algorithm here.
+#[inline(always)]
 pub fn binary<B: Builder>(b: &mut B, op: BinaryOp, x: B::F, y: B::F) -> Option<B::F> {
     matches!(op, BinaryOp::Pow).then(|| pow::pow(b, x, y))
 }

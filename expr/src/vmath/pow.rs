@@ -31,6 +31,7 @@ const Y_LIMIT: f64 = 8.452_712_498_170_644e270; // 2^900
 
 /// `x^y` for float64, within 0.6 ULP (see the module documentation for the special
 /// values).
+#[inline(always)]
 pub fn pow<B: Builder>(b: &mut B, x: B::F, y: B::F) -> B::F {
     let ax = b.abs(x);
     let l = log_dd(b, ax);

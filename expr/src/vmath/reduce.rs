@@ -133,6 +133,7 @@ pub enum Parity {
 /// The Cody-Waite reduction is computed in every lane; the Payne-Hanek one, an order of
 /// magnitude dearer, only where some lane of the vector is finite and `|x| >= 2^30`
 /// ([`Builder::when_any`]).
+#[inline(always)]
 pub fn pio2<B: Builder>(b: &mut B, x: B::F, parity: Parity) -> (B::I, Dd<B::F>) {
     let qf = match parity {
         Parity::Any => {
@@ -163,9 +164,9 @@ pub fn pio2<B: Builder>(b: &mut B, x: B::F, parity: Parity) -> (B::I, Dd<B::F>) 
     let huge = b.and(large, finite);
     let skip = [qf, r.hi, r.lo];
     let slow = match parity {
-        Parity::Any => b.when_any_lanewise::<Huge<0>>(huge, &skip, &[x]),
-        Parity::Even => b.when_any_lanewise::<Huge<1>>(huge, &skip, &[x]),
-        Parity::Odd => b.when_any_lanewise::<Huge<2>>(huge, &skip, &[x]),
+        Parity::Any => b.when_any_lanewise::<Huge<0>, 1, 3>(huge, skip, [x]),
+        Parity::Even => b.when_any_lanewise::<Huge<1>, 1, 3>(huge, skip, [x]),
+        Parity::Odd => b.when_any_lanewise::<Huge<2>, 1, 3>(huge, skip, [x]),
     };
     let q = b.select(huge, slow[0], qf);
     let hi = b.select(huge, slow[1], r.hi);
@@ -177,10 +178,9 @@ pub fn pio2<B: Builder>(b: &mut B, x: B::F, parity: Parity) -> (B::I, Dd<B::F>) 
 /// `P` (`Any`, `Even`, `Odd`): a [`LaneFn`], so that a backend may run it out of line.
 struct Huge<const P: u8>;
 
-impl<const P: u8> LaneFn for Huge<P> {
-    const INPUTS: usize = 1;
-    const OUTPUTS: usize = 3;
-    fn emit<B: Builder>(b: &mut B, args: &[B::F]) -> Vec<B::F> {
+impl<const P: u8> LaneFn<1, 3> for Huge<P> {
+    #[inline(always)]
+    fn emit<B: Builder>(b: &mut B, args: [B::F; 1]) -> [B::F; 3] {
         let parity = match P {
             0 => Parity::Any,
             1 => Parity::Even,
@@ -188,12 +188,13 @@ impl<const P: u8> LaneFn for Huge<P> {
         };
         let (q, r) = payne_hanek(b, args[0]);
         let (q, r) = with_parity(b, q, r, parity);
-        vec![q, r.hi, r.lo]
+        [q, r.hi, r.lo]
     }
 }
 
 /// `(q, r)` with `|r| <= π/4` moved to a quadrant of the requested parity: where `q` has
 /// the other one, `q ± 1` and `r ∓ π/2` (towards zero, so `|r| <= π/2`), in double-double.
+#[inline(always)]
 fn with_parity<B: Builder>(b: &mut B, q: B::F, r: Dd<B::F>, parity: Parity) -> (B::F, Dd<B::F>) {
     let want_odd = match parity {
         Parity::Any => return (q, r),
@@ -235,6 +236,7 @@ fn with_parity<B: Builder>(b: &mut B, q: B::F, r: Dd<B::F>, parity: Parity) -> (
 /// exactly by a two-product, so the cancellation when `x` is close to a multiple of π/2
 /// loses nothing; the small terms are summed into the low part, which stays below
 /// 2^-50 of the result: their roundings are far below an ULP of it.
+#[inline(always)]
 pub fn cody_waite<B: Builder>(b: &mut B, x: B::F, q: B::F, odd_q: bool) -> Dd<B::F> {
     let minus_p1 = b.splat(-PIO2_1);
     let r1 = b.fma(q, minus_p1, x);
@@ -270,6 +272,7 @@ pub fn cody_waite<B: Builder>(b: &mut B, x: B::F, q: B::F, odd_q: bool) -> Dd<B:
 /// terms are added first in double-double (rounding errors near 2^-155 absolute), the
 /// exact fraction of the large terms last. The fraction `f`, `|f| <= 1/2`, times π/2 in
 /// double-double is `r`; the integer parts summed give `q` (an integral float).
+#[inline(always)]
 pub fn payne_hanek<B: Builder>(b: &mut B, x: B::F) -> (B::F, Dd<B::F>) {
     let bits = b.to_bits(x);
     // The biased exponent and the row it selects, clamped into the table.

@@ -53,6 +53,7 @@ const TAN_TAIL: [f64; 14] = [
 const TAN_C0: f64 = 0.333333333333335;
 
 /// `sin(x)` within 1 ULP: `sin(±0) = ±0`, NaN for `±inf` and NaN.
+#[inline(always)]
 pub fn sin<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let (q, r) = reduce::pio2(b, x, Parity::Even);
     let y = signed_sin(b, q, r);
@@ -62,6 +63,7 @@ pub fn sin<B: Builder>(b: &mut B, x: B::F) -> B::F {
 }
 
 /// `cos(x)` within 1 ULP: `cos(±0) = 1`, NaN for `±inf` and NaN.
+#[inline(always)]
 pub fn cos<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let (q, r) = reduce::pio2(b, x, Parity::Odd);
     // cos((2k + 1)·π/2 + r) = (−1)^(k+1)·sin(r): the sign of an even q + 1.
@@ -71,6 +73,7 @@ pub fn cos<B: Builder>(b: &mut B, x: B::F) -> B::F {
 }
 
 /// `tan(x)` within 1 ULP: `tan(±0) = ±0`, NaN for `±inf` and NaN.
+#[inline(always)]
 pub fn tan<B: Builder>(b: &mut B, x: B::F) -> B::F {
     let (q, r) = reduce::pio2(b, x, Parity::Any);
     let s2 = square(b, r);
@@ -106,6 +109,7 @@ pub fn tan<B: Builder>(b: &mut B, x: B::F) -> B::F {
 
 /// `±sin(r)` for `|r| <= π/2`, negated where bit 1 of the even quadrant `q` is set
 /// (`x = (q/2)·π + r`).
+#[inline(always)]
 fn signed_sin<B: Builder>(b: &mut B, q: B::I, r: Dd<B::F>) -> B::F {
     let s2 = square(b, r);
     let u = b.poly(s2.hi, &SIN_TAIL);
@@ -125,6 +129,7 @@ fn signed_sin<B: Builder>(b: &mut B, q: B::I, r: Dd<B::F>) -> B::F {
 }
 
 /// `s²` for a double-double `s`, as an unnormalised double-double (`|lo| <= 2^-51·|hi|`).
+#[inline(always)]
 fn square<B: Builder>(b: &mut B, s: Dd<B::F>) -> Dd<B::F> {
     let p = dd::two_prod(b, s.hi, s.hi);
     let twice = b.add(s.hi, s.hi);
@@ -138,6 +143,7 @@ fn square<B: Builder>(b: &mut B, s: Dd<B::F>) -> Dd<B::F> {
 /// `c0·s²` is split exactly (two-product, plus `c0·s².lo`), and the sums with `u·s⁴` and
 /// with 1 are exact fast two-sums, so the one rounding of note is that of `u·s⁴` itself,
 /// as in SLEEF's `u1` functions.
+#[inline(always)]
 fn one_plus_tail<B: Builder>(b: &mut B, c0: f64, u: B::F, s2: Dd<B::F>) -> Dd<B::F> {
     let us = b.mul(u, s2.hi);
     let c0v = b.splat(c0);

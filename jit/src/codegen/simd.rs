@@ -31,12 +31,18 @@ impl Plan {
 
 const UNROLL: i64 = 4;
 
-/// Kernels with vector math are not unrolled. When the algorithms were inline, four copies
-/// (eight for f32x4) cost three times the compile time (arc distance: 35 → 11 ms) and
-/// spilled registers, for no gain on the trigonometric functions and about 10% on `exp`
-/// (measured at 10^6 points). Now that kernels call them in the [`super::mathlib`], each
-/// copy adds calls, around which every vector register is spilled (not re-measured).
-const UNROLL_WITH_MATH: i64 = 1;
+/// Kernels with vector math are unrolled ×2 in float64, so that each library call takes
+/// two `f64x2` vectors: the [`super::mathlib`] computes four lanes per call. float32
+/// kernels are not unrolled, an `f32x4` being four lanes already. (When the algorithms
+/// were inline, four copies cost three times the compile time and spilled registers; a
+/// call now clobbers every vector register, so more copies only add spills.)
+fn unroll_with_math(vty: Type) -> i64 {
+    if vty == types::F64X2 {
+        2
+    } else {
+        1
+    }
+}
 
 /// Whether node operation `op` of `kernel` is emitted by [`super::vmath`] (not a single
 /// instruction like `sqrt`).
@@ -134,7 +140,7 @@ pub(crate) fn plan(kernel: &Kernel, layout: &Layout) -> Option<Plan> {
     Some(Plan {
         vty,
         lanes: i64::from(vty.lane_count()),
-        unroll: if math { UNROLL_WITH_MATH } else { UNROLL },
+        unroll: if math { unroll_with_math(vty) } else { UNROLL },
     })
 }
 
@@ -167,58 +173,58 @@ pub(crate) fn body(
     }
     let scalar_ty = plan.vty.lane_type();
     let size = i64::from(scalar_ty.bytes());
-    for u in 0..plan.unroll {
-        let ju = b.ins().iadd_imm_s(j, u * plan.lanes);
-        let off = b.ins().imul_imm_s(ju, size);
-        let mut vals: Vec<Value> = Vec::with_capacity(nodes.len());
-        for (i, n) in nodes.iter().enumerate() {
-            let get = |id: usize| vals.get(id).copied().ok_or("operand is not earlier");
-            let v = match &n.op {
-                Op::Load { .. } => {
-                    let a = *load_access.get(i).ok_or("load without access")?;
-                    let (_, inner) = layout.accesses.get(a).ok_or("load without access")?;
-                    let base = rows[a].bases[0];
-                    if *inner == Inner::Zero {
-                        let x = b.ins().load(scalar_ty, vflags(), base, 0);
-                        b.ins().splat(plan.vty, x)
-                    } else {
-                        let addr = b.ins().iadd(base, off);
-                        b.ins().load(plan.vty, vflags(), addr, 0)
-                    }
-                }
-                Op::Const(_) => {
-                    let c = env.consts[i].ok_or("constant not materialised")?;
-                    b.ins().splat(plan.vty, c)
-                }
-                // A mask: flip every bit, not just the lowest.
-                Op::Unary(UnaryOp::Not, x) if n.dtype.is_bool() => b.ins().bnot(get(*x)?),
-                Op::Unary(op, x) => ops::unary(b, *op, n.dtype, get(*x)?)?,
-                Op::Binary(op, x, y) => {
-                    let operand = nodes.get(*x).map_or(n.dtype, |o| o.dtype);
-                    ops::binary(b, *op, operand, get(*x)?, get(*y)?, env.status)?
-                }
-                Op::Where(c, x, y) => {
-                    let (c, x, y) = (get(*c)?, get(*x)?, get(*y)?);
-                    let mask = if b.func.dfg.value_type(c) == plan.vty {
-                        c
-                    } else {
-                        b.ins().bitcast(plan.vty, MemFlagsData::new(), c)
-                    };
-                    b.ins().bitselect(mask, x, y)
-                }
-                Op::Call(f, xs) => {
-                    let args: Vec<Value> = xs.iter().map(|&x| get(x)).collect::<Result<_, _>>()?;
-                    ops::call(b, *f, n.dtype, &args)?
-                }
-                Op::Cast(_) => return Err("not vectorisable".into()),
+    let copies = plan.unroll as usize;
+    let offs: Vec<Value> = (0..plan.unroll)
+        .map(|u| {
+            let ju = b.ins().iadd_imm_s(j, u * plan.lanes);
+            b.ins().imul_imm_s(ju, size)
+        })
+        .collect();
+    // Node by node, each unrolled copy in turn, so that a vector math node can take both
+    // copies' operands in one library call.
+    let mut vals: Vec<Vec<Value>> = vec![Vec::with_capacity(nodes.len()); copies];
+    for (i, n) in nodes.iter().enumerate() {
+        if copies == 2 && inline_math(kernel, &n.op) {
+            let operands = |u: usize| -> Result<Vec<Value>, String> {
+                super::operands(&n.op)
+                    .iter()
+                    .map(|&x| {
+                        vals[u]
+                            .get(x)
+                            .copied()
+                            .ok_or("operand is not earlier".into())
+                    })
+                    .collect()
             };
+            let (x0, x1) = (operands(0)?, operands(1)?);
+            if let Some([r0, r1]) = super::vmath::call_pair(b, &n.op, [&x0, &x1]) {
+                vals[0].push(r0);
+                vals[1].push(r1);
+                continue;
+            }
+        }
+        for (u, vals) in vals.iter_mut().enumerate() {
+            let v = node(
+                b,
+                kernel,
+                layout,
+                plan,
+                env,
+                rows,
+                &load_access,
+                vals,
+                i,
+                offs[u],
+            )?;
             vals.push(v);
         }
+    }
+    for (u, vals) in vals.iter().enumerate() {
         for (a, (kind, _)) in layout.accesses.iter().enumerate() {
             match *kind {
                 AccessKind::Store { node, .. } => {
                     let v = *vals.get(node).ok_or("store of a missing node")?;
-                    let addr = b.ins().iadd(rows[a].bases[0], off);
+                    let addr = b.ins().iadd(rows[a].bases[0], offs[u]);
                     b.ins().store(vflags(), v, addr, 0);
                 }
                 AccessKind::Acc {
@@ -228,7 +234,7 @@ pub(crate) fn body(
                     let vars = vacc
                         .get(a)
                         .and_then(Option::as_ref)
-                        .and_then(|v| v.get(u as usize))
+                        .and_then(|v| v.get(u))
                         .ok_or("vector accumulator missing")?;
                     let state = [b.use_var(vars.0), b.use_var(vars.1)];
                     let next = fold::fold(b, acc, dtype, &state, x);
@@ -240,6 +246,66 @@ pub(crate) fn body(
         }
     }
     Ok(())
+}
+
+/// The vector value of node `i` for one unrolled copy, whose inner-axis byte offset is
+/// `off`; `vals` holds that copy's earlier nodes.
+#[allow(clippy::too_many_arguments)]
+fn node(
+    b: &mut FunctionBuilder,
+    kernel: &Kernel,
+    layout: &Layout,
+    plan: &Plan,
+    env: &Env,
+    rows: &[Row],
+    load_access: &[usize],
+    vals: &[Value],
+    i: usize,
+    off: Value,
+) -> Result<Value, String> {
+    let nodes = &kernel.nodes;
+    let n = &nodes[i];
+    let scalar_ty = plan.vty.lane_type();
+    let get = |id: usize| vals.get(id).copied().ok_or("operand is not earlier");
+    Ok(match &n.op {
+        Op::Load { .. } => {
+            let a = *load_access.get(i).ok_or("load without access")?;
+            let (_, inner) = layout.accesses.get(a).ok_or("load without access")?;
+            let base = rows[a].bases[0];
+            if *inner == Inner::Zero {
+                let x = b.ins().load(scalar_ty, vflags(), base, 0);
+                b.ins().splat(plan.vty, x)
+            } else {
+                let addr = b.ins().iadd(base, off);
+                b.ins().load(plan.vty, vflags(), addr, 0)
+            }
+        }
+        Op::Const(_) => {
+            let c = env.consts[i].ok_or("constant not materialised")?;
+            b.ins().splat(plan.vty, c)
+        }
+        // A mask: flip every bit, not just the lowest.
+        Op::Unary(UnaryOp::Not, x) if n.dtype.is_bool() => b.ins().bnot(get(*x)?),
+        Op::Unary(op, x) => ops::unary(b, *op, n.dtype, get(*x)?)?,
+        Op::Binary(op, x, y) => {
+            let operand = nodes.get(*x).map_or(n.dtype, |o| o.dtype);
+            ops::binary(b, *op, operand, get(*x)?, get(*y)?, env.status)?
+        }
+        Op::Where(c, x, y) => {
+            let (c, x, y) = (get(*c)?, get(*x)?, get(*y)?);
+            let mask = if b.func.dfg.value_type(c) == plan.vty {
+                c
+            } else {
+                b.ins().bitcast(plan.vty, MemFlagsData::new(), c)
+            };
+            b.ins().bitselect(mask, x, y)
+        }
+        Op::Call(f, xs) => {
+            let args: Vec<Value> = xs.iter().map(|&x| get(x)).collect::<Result<_, _>>()?;
+            ops::call(b, *f, n.dtype, &args)?
+        }
+        Op::Cast(_) => return Err("not vectorisable".into()),
+    })
 }
 
 /// Per access, per unrolled copy: the (sum, compensation) vectors of a vectorised sum.
@@ -409,8 +475,10 @@ mod tests {
                 );
                 let p = plan(&k, &layout(dtype, Inner::Contig));
                 let vector = p.is_some();
-                if let Some(p) = p {
-                    assert_eq!(p.step(), i64::from(p.vty.lane_count()), "{f:?} unrolled");
+                if let Some(p) = p.as_ref().filter(|_| f != Func::Sqrt) {
+                    // One library call per iteration, on all four of its lanes.
+                    let lanes = super::super::mathlib::LANES as i64;
+                    assert_eq!(p.step(), lanes, "{f:?} on {dtype}");
                 }
                 let blocked = super::super::blocked::BlockPlan::new(&k).is_some();
                 assert_eq!(vector, vmath::has(f), "{f:?} on {dtype}");

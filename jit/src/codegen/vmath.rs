@@ -48,7 +48,7 @@ pub(crate) fn call(b: &mut FunctionBuilder, f: Func, args: &[Value]) -> Option<V
         return None;
     }
     if f == Func::Sqrt {
-        return per_f64(b, args, |m, xs| vmath::call(m, f, xs));
+        return per_f64(b, args, |m, xs| Some(m.sqrt(xs[0])));
     }
     library_call(b, MathFn::Call(f), args)
 }
@@ -61,28 +61,47 @@ pub(crate) fn binary(b: &mut FunctionBuilder, op: BinaryOp, x: Value, y: Value) 
     library_call(b, MathFn::Binary(op), &[x, y])
 }
 
-/// Calls `f`'s library function on `args`: `f64x2` vectors directly, scalars splatted into
-/// both lanes (lane 0 of the result kept), `f32` lanes promoted and the result rounded
-/// back once, an `f32x4` as two promoted halves.
+/// The library function of node operation `op` (a call or `**` that [`covers`]) on two
+/// `f64x2` vectors at once, `args[u]` holding the operands of vector `u`: one library
+/// call for all four lanes. `None` where [`call`] would give `None`.
+pub(crate) fn call_pair(
+    b: &mut FunctionBuilder,
+    op: &Op,
+    args: [&[Value]; 2],
+) -> Option<[Value; 2]> {
+    let f = match op {
+        Op::Call(f, _) if *f != Func::Sqrt && vmath::has(*f) => MathFn::Call(*f),
+        Op::Binary(o, _, _) if vmath::has_binary(*o) => MathFn::Binary(*o),
+        _ => return None,
+    };
+    if args.iter().any(|a| a.len() != f.arity()) {
+        return None;
+    }
+    let all_f64x2 = args
+        .iter()
+        .flat_map(|a| a.iter())
+        .all(|&v| b.func.dfg.value_type(v) == types::F64X2);
+    if !all_f64x2 {
+        return None;
+    }
+    let halves: Vec<[Value; 2]> = (0..f.arity()).map(|k| [args[0][k], args[1][k]]).collect();
+    invoke(b, f, &halves)
+}
+
+/// Calls `f`'s library function on `args`: scalars splatted (lane 0 of the result kept),
+/// an `f64x2` in both halves of the call, `f32` lanes promoted and the result rounded
+/// back once, an `f32x4` as its two promoted halves.
 fn library_call(b: &mut FunctionBuilder, f: MathFn, args: &[Value]) -> Option<Value> {
     if args.len() != f.arity() {
         return None;
     }
-    let addr = mathlib::address(f).ok()?;
-    let sig = mathlib::signature(f, b.func.signature.call_conv);
-    let sig = b.import_signature(sig);
-    let emit = |b: &mut FunctionBuilder, xs: &[Value]| -> Option<Value> {
-        let callee = b.ins().iconst(types::I64, addr as i64);
-        let call = b.ins().call_indirect(sig, callee, xs);
-        Some(b.inst_results(call)[0])
-    };
     let ty = b.func.dfg.value_type(*args.first()?);
     if args.iter().any(|&a| b.func.dfg.value_type(a) != ty) {
         return None;
     }
     match ty {
         types::F64 | types::F32 => {
-            let wide: Vec<Value> = args
+            let wide: Vec<[Value; 2]> = args
                 .iter()
                 .map(|&a| {
                     let a = if ty == types::F32 {
@@ -90,10 +109,11 @@ fn library_call(b: &mut FunctionBuilder, f: MathFn, args: &[Value]) -> Option<Va
                     } else {
                         a
                     };
-                    b.ins().splat(types::F64X2, a)
+                    let v = b.ins().splat(types::F64X2, a);
+                    [v, v]
                 })
                 .collect();
-            let r = emit(b, &wide)?;
+            let [r, _] = invoke(b, f, &wide)?;
             let r = b.ins().extractlane(r, 0);
             Some(if ty == types::F32 {
                 b.ins().fdemote(types::F32, r)
@@ -101,10 +121,59 @@ fn library_call(b: &mut FunctionBuilder, f: MathFn, args: &[Value]) -> Option<Va
                 r
             })
         }
-        types::F64X2 => emit(b, args),
-        types::F32X4 => per_f32x4_half(b, args, emit),
+        types::F64X2 => {
+            let both: Vec<[Value; 2]> = args.iter().map(|&a| [a, a]).collect();
+            Some(invoke(b, f, &both)?[0])
+        }
+        types::F32X4 => {
+            let halves: Vec<[Value; 2]> = args.iter().map(|&a| promote_halves(b, a)).collect();
+            let [lo, hi] = invoke(b, f, &halves)?;
+            Some(demote_halves(b, lo, hi))
+        }
         _ => None,
     }
+}
+
+/// One call of `f`'s library function on [`mathlib::LANES`] lanes: `args[k]` is argument
+/// `k` as two `f64x2` halves; returns the result's halves. The arguments go through a
+/// stack slot (see the [`mathlib`] calling convention).
+fn invoke(b: &mut FunctionBuilder, f: MathFn, args: &[[Value; 2]]) -> Option<[Value; 2]> {
+    let addr = mathlib::address(f).ok()?;
+    let row = (mathlib::LANES * 8) as u32;
+    let slot = b.create_sized_stack_slot(StackSlotData::new(
+        StackSlotKind::ExplicitSlot,
+        row * args.len() as u32,
+        5,
+    ));
+    let base = b.ins().stack_addr(types::I64, slot, 0);
+    let flags = MemFlagsData::trusted();
+    for (k, halves) in args.iter().enumerate() {
+        for (h, &v) in halves.iter().enumerate() {
+            b.ins()
+                .store(flags, v, base, (row as usize * k + 16 * h) as i32);
+        }
+    }
+    let sig = mathlib::signature(b.func.signature.call_conv);
+    let sig = b.import_signature(sig);
+    let callee = b.ins().iconst(types::I64, addr as i64);
+    b.ins().call_indirect(sig, callee, &[base]);
+    Some([0, 16].map(|at| b.ins().load(types::F64X2, flags, base, at)))
+}
+
+/// The low and high halves of an `f32x4`, each promoted to `f64x2`.
+fn promote_halves(b: &mut FunctionBuilder, x: Value) -> [Value; 2] {
+    let lo = b.ins().fvpromote_low(x);
+    let swapped = swap_halves(b, x);
+    let hi = b.ins().fvpromote_low(swapped);
+    [lo, hi]
+}
+
+/// Two `f64x2` rounded to float32 and joined into one `f32x4` (`lo` in the low lanes).
+fn demote_halves(b: &mut FunctionBuilder, lo: Value, hi: Value) -> Value {
+    let n_lo = b.ins().fvdemote(lo);
+    let n_hi = b.ins().fvdemote(hi);
+    // The low 64 bits of each narrowed half: [lo0, lo1, hi0, hi1].
+    byte_shuffle(b, n_lo, n_hi, |k| k)
 }
 
 /// Runs `emit` on `args` as float64: directly for `F64`/`F64X2`, promoted and rounded
@@ -141,20 +210,12 @@ fn per_f32x4_half(
     args: &[Value],
     emit: impl Fn(&mut FunctionBuilder, &[Value]) -> Option<Value>,
 ) -> Option<Value> {
-    let lo: Vec<Value> = args.iter().map(|&a| b.ins().fvpromote_low(a)).collect();
-    let hi: Vec<Value> = args
-        .iter()
-        .map(|&a| {
-            let swapped = swap_halves(b, a);
-            b.ins().fvpromote_low(swapped)
-        })
-        .collect();
+    let halves: Vec<[Value; 2]> = args.iter().map(|&a| promote_halves(b, a)).collect();
+    let lo: Vec<Value> = halves.iter().map(|h| h[0]).collect();
+    let hi: Vec<Value> = halves.iter().map(|h| h[1]).collect();
     let r_lo = emit(b, &lo)?;
     let r_hi = emit(b, &hi)?;
-    let n_lo = b.ins().fvdemote(r_lo);
-    let n_hi = b.ins().fvdemote(r_hi);
-    // The low 64 bits of each narrowed half: [lo0, lo1, hi0, hi1].
-    Some(byte_shuffle(b, n_lo, n_hi, |k| k))
+    Some(demote_halves(b, r_lo, r_hi))
 }
 
 fn little() -> MemFlagsData {
@@ -428,12 +489,12 @@ impl Builder for Clif<'_, '_> {
         let m = self.splat_i(ROUND_MAGIC.to_bits() as i64);
         self.isub(s, m)
     }
-    fn when_any(
+    fn when_any<const N: usize>(
         &mut self,
         m: Value,
-        skip: &[Value],
-        slow: impl FnOnce(&mut Self) -> Vec<Value>,
-    ) -> Vec<Value> {
+        skip: [Value; N],
+        slow: impl FnOnce(&mut Self) -> [Value; N],
+    ) -> [Value; N] {
         // if any lane of m { slow } else { skip }, joined by block parameters; the slow
         // block is laid out cold, away from the common path.
         let any = if self.vector {
@@ -443,7 +504,7 @@ impl Builder for Clif<'_, '_> {
         };
         let slow_block = self.b.create_block();
         let merge = self.b.create_block();
-        for &v in skip {
+        for v in skip {
             let ty = self.b.func.dfg.value_type(v);
             self.b.append_block_param(merge, ty);
         }
@@ -453,28 +514,24 @@ impl Builder for Clif<'_, '_> {
         self.b.switch_to_block(slow_block);
         self.b.seal_block(slow_block);
         let vals = slow(self);
-        assert_eq!(
-            vals.len(),
-            skip.len(),
-            "when_any: one skip value per result"
-        );
         let args: Vec<BlockArg> = vals.iter().map(|&v| BlockArg::Value(v)).collect();
         self.b.ins().jump(merge, &args);
         self.b.switch_to_block(merge);
         self.b.seal_block(merge);
-        self.b.block_params(merge).to_vec()
+        let params = self.b.block_params(merge);
+        std::array::from_fn(|k| params[k])
     }
-    fn when_any_lanewise<L: vmath::LaneFn>(
+    fn when_any_lanewise<L: vmath::LaneFn<IN, OUT>, const IN: usize, const OUT: usize>(
         &mut self,
         m: Value,
-        skip: &[Value],
-        args: &[Value],
-    ) -> Vec<Value> {
+        skip: [Value; OUT],
+        args: [Value; IN],
+    ) -> [Value; OUT] {
         // Out of line: the arguments go to a stack slot, `lanewise::<L>` computes every
         // lane with `vmath::Scalar` (the same bits) and leaves the results after them.
         let fty = self.fty();
         self.when_any(m, skip, |c| {
-            let bytes = 16 * (L::INPUTS + L::OUTPUTS) as u32;
+            let bytes = 16 * (IN + OUT) as u32;
             let slot = c.b.create_sized_stack_slot(StackSlotData::new(
                 StackSlotKind::ExplicitSlot,
                 bytes,
@@ -482,23 +539,21 @@ impl Builder for Clif<'_, '_> {
             ));
             let base = c.b.ins().stack_addr(types::I64, slot, 0);
             let flags = MemFlagsData::trusted();
-            for (k, &a) in args.iter().take(L::INPUTS).enumerate() {
+            for (k, &a) in args.iter().enumerate() {
                 c.b.ins().store(flags, a, base, 16 * k as i32);
             }
             let mut sig = Signature::new(c.b.func.signature.call_conv);
             sig.params.push(AbiParam::new(types::I64));
             sig.params.push(AbiParam::new(types::I64));
             let sig = c.b.import_signature(sig);
-            let entry = lanewise::<L> as *const () as usize;
+            let entry = lanewise::<L, IN, OUT> as *const () as usize;
             let callee = c.b.ins().iconst(types::I64, entry as i64);
             let lanes = c.b.ins().iconst(types::I64, if c.vector { 2 } else { 1 });
             c.b.ins().call_indirect(sig, callee, &[base, lanes]);
-            (0..L::OUTPUTS)
-                .map(|j| {
-                    let at = 16 * (L::INPUTS + j) as i32;
-                    c.b.ins().load(fty, flags, base, at)
-                })
-                .collect()
+            std::array::from_fn(|j| {
+                let at = 16 * (IN + j) as i32;
+                c.b.ins().load(fty, flags, base, at)
+            })
         })
     }
     fn lookup(&mut self, table: &'static [f64], index: Value) -> Value {
@@ -524,24 +579,25 @@ impl Builder for Clif<'_, '_> {
     }
 }
 
-/// Computes `L` on each of the first `lanes` (1 or 2) lanes of the block at `base`:
-/// `L::INPUTS` arguments of 16 bytes each (lane `l` at byte `8·l`), followed by room for
-/// `L::OUTPUTS` results laid out the same way. Called from code emitted by
+/// Computes `L` on each of the first `lanes` (1 or 2) lanes of the block at `base`: `IN`
+/// arguments of 16 bytes each (lane `l` at byte `8·l`), followed by room for `OUT`
+/// results laid out the same way. Called from code emitted by
 /// [`Clif::when_any_lanewise`].
 ///
 /// # Safety
-/// `base` must point to `16·(L::INPUTS + L::OUTPUTS)` writable bytes, 8-byte aligned,
-/// whose arguments are initialised; `lanes <= 2`.
-unsafe extern "C" fn lanewise<L: vmath::LaneFn>(base: *mut f64, lanes: usize) {
+/// `base` must point to `16·(IN + OUT)` writable bytes, 8-byte aligned, whose arguments
+/// are initialised; `lanes <= 2`.
+unsafe extern "C" fn lanewise<L: vmath::LaneFn<IN, OUT>, const IN: usize, const OUT: usize>(
+    base: *mut f64,
+    lanes: usize,
+) {
     for l in 0..lanes.min(2) {
         // SAFETY: argument k of lane l is f64 number 2k + l of the block (see above).
-        let args: Vec<f64> = (0..L::INPUTS)
-            .map(|k| unsafe { *base.add(2 * k + l) })
-            .collect();
-        let out = L::emit(&mut vmath::Scalar, &args);
-        for (j, v) in out.into_iter().take(L::OUTPUTS).enumerate() {
-            // SAFETY: result j of lane l is f64 number 2(INPUTS + j) + l, inside the block.
-            unsafe { *base.add(2 * (L::INPUTS + j) + l) = v };
+        let args: [f64; IN] = std::array::from_fn(|k| unsafe { *base.add(2 * k + l) });
+        let out = L::emit(&mut vmath::Scalar, args);
+        for (j, v) in out.into_iter().enumerate() {
+            // SAFETY: result j of lane l is f64 number 2(IN + j) + l, inside the block.
+            unsafe { *base.add(2 * (IN + j) + l) = v };
         }
     }
 }

@@ -557,10 +557,10 @@ case!(WhenAny, 1, 0, |b, f, i| {
     let zero = b.splat(0.0);
     let m = b.lt(x, zero);
     let seven = b.splat(7.0);
-    let r = b.when_any(m, &[seven, seven], |b| {
+    let r = b.when_any(m, [seven, seven], |b| {
         let n = b.neg(x);
         let t = b.mul_c(x, 3.0);
-        vec![n, t]
+        [n, t]
     });
     let s = b.add(r[0], r[1]);
     Out::F(b.select(m, s, x))
@@ -581,7 +581,7 @@ fn when_any_skips_the_slow_values_where_no_lane_needs_them() {
             let zero = c.splat(0.0);
             let m = c.lt(x, zero);
             let seven = c.splat(7.0);
-            c.when_any(m, &[seven], |c| vec![c.neg(x)])[0]
+            c.when_any(m, [seven], |c| [c.neg(x)])[0]
         });
         let lanes = if vector { 2 } else { 1 };
         let run = |xs: [f64; 2]| {
