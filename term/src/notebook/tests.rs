@@ -420,3 +420,34 @@ fn a_replayed_notebook_cannot_open_itself() {
         "{out}"
     );
 }
+
+/// Every prefix of a notebook full of edge cases (cut anywhere, even inside a fence or a
+/// CRLF) reads without panicking; where it reads, new outputs go in and read back.
+#[test]
+fn any_prefix_reads_or_fails_cleanly() {
+    let source =
+        "\u{feff}# Ünïcode ✓\r\n```vex\r\nx = 1 # ```\r\n```\r\n\r\n```output\r\nold\r\n```\r\n\
+                  ![vex plot: t](a_files/cell-1.png)\r\n<!-- ```vex\r\nhidden\r\n-->\r\n\
+                  ~~~~ vex\r\n  y = 2\r\n~~~~~\r\n   ```python\r\n```vex\r\n```\r\n````vex\r\nz";
+    let new = "```output\nfresh\n```\n";
+    for end in (0..=source.len()).filter(|&i| source.is_char_boundary(i)) {
+        let Ok(nb) = parse(&source[..end]) else {
+            continue;
+        };
+        let outputs = vec![new.to_string(); nb.cells.len()];
+        let again = parse(&nb.with_outputs(&outputs)).unwrap();
+        let codes = |n: &Notebook| n.cells.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
+        assert_eq!(codes(&again), codes(&nb), "cut at {end}");
+        assert!(
+            again.cells.iter().all(|c| c.output.is_some()),
+            "cut at {end}"
+        );
+    }
+    // The python block takes the ```vex line as its text and ends at the bare ```.
+    assert_eq!(
+        parse_error(source).to_string(),
+        "line 19: the ````vex block opened here is never closed"
+    );
+    let cut = source.rfind("````vex").unwrap();
+    assert_eq!(codes(&source[..cut]), ["x = 1 # ```", "  y = 2"]);
+}
