@@ -47,6 +47,11 @@ pub fn files_dir(notebook: &Path) -> String {
     format!("{stem}_files")
 }
 
+/// Where the folder `files` of `notebook` is.
+fn files_path(notebook: &Path, files: &str) -> PathBuf {
+    notebook.parent().unwrap_or(Path::new("")).join(files)
+}
+
 /// Writes plots as PNG files named as given, in the folder `files` beside `notebook`
 /// (made if needed).
 pub fn write_plots(
@@ -57,7 +62,7 @@ pub fn write_plots(
     if plots.is_empty() {
         return Ok(());
     }
-    let dir = notebook.parent().unwrap_or(Path::new("")).join(files);
+    let dir = files_path(notebook, files);
     std::fs::create_dir_all(&dir)
         .map_err(|e| format!("cannot make the folder '{}': {e}", dir.display()))?;
     for (name, spec) in plots {
@@ -89,7 +94,8 @@ pub struct Saved {
     pub path: PathBuf,
     pub cells: usize,
     pub plots: usize,
-    pub files: String,
+    /// The folder of the PNG files.
+    pub files: PathBuf,
 }
 
 impl fmt::Display for Saved {
@@ -108,7 +114,7 @@ impl fmt::Display for Saved {
                 ", {} plot{} in {}/",
                 self.plots,
                 s(self.plots),
-                self.files
+                self.files.display()
             )?;
         }
         Ok(())
@@ -144,6 +150,6 @@ pub fn save(cells: &[Cell], path: &Path) -> Result<Saved, String> {
         path: path.to_path_buf(),
         cells: kept.len(),
         plots: plots.len(),
-        files,
+        files: files_path(path, &files),
     })
 }

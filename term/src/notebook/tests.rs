@@ -227,8 +227,9 @@ fn save_then_run_gives_the_same_notebook_and_images() {
     assert_eq!(
         c.outputs,
         [Output::Text(format!(
-            "saved 5 cells to {}, 3 plots in session_files/",
-            saved.display()
+            "saved 5 cells to {}, 3 plots in {}/",
+            saved.display(),
+            dir.path().join("session_files").display()
         ))]
     );
     let text = std::fs::read_to_string(&saved).unwrap();
