@@ -53,16 +53,27 @@ fn files_path(notebook: &Path, files: &str) -> PathBuf {
 }
 
 /// Writes plots as PNG files named as given, in the folder `files` beside `notebook`
-/// (made if needed).
+/// (made if needed), and removes the plot files there that the notebook no longer links
+/// (`cell-N.png` and `cell-N-K.png` from an earlier version of it; nothing else).
 pub fn write_plots(
     notebook: &Path,
     files: &str,
     plots: &[(String, &PlotSpec)],
 ) -> Result<(), String> {
+    let dir = files_path(notebook, files);
+    if let Ok(listing) = std::fs::read_dir(&dir) {
+        for entry in listing.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if output::is_plot_file(&name) && !plots.iter().any(|(n, _)| *n == name) {
+                std::fs::remove_file(entry.path())
+                    .map_err(|e| format!("cannot remove '{}': {e}", entry.path().display()))?;
+            }
+        }
+    }
     if plots.is_empty() {
         return Ok(());
     }
-    let dir = files_path(notebook, files);
     std::fs::create_dir_all(&dir)
         .map_err(|e| format!("cannot make the folder '{}': {e}", dir.display()))?;
     for (name, spec) in plots {

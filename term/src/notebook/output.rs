@@ -63,6 +63,20 @@ pub fn render<'c>(
     (markdown, plots)
 }
 
+/// Whether a file name is one [`render`] gives a plot: `cell-N.png` or `cell-N-K.png`.
+pub fn is_plot_file(name: &str) -> bool {
+    let Some(numbers) = name
+        .strip_prefix("cell-")
+        .and_then(|n| n.strip_suffix(".png"))
+    else {
+        return false;
+    };
+    let mut parts = numbers.split('-');
+    let number =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    number(parts.next()) && parts.clone().count() <= 1 && parts.all(|p| number(Some(p)))
+}
+
 /// A plot in plain text at the notebook's size, without the blank rows a heatmap leaves.
 fn plot_text(spec: &PlotSpec) -> String {
     let height = plot::text::needed_height(spec, PLOT_WIDTH, PLOT_HEIGHT);

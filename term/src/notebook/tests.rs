@@ -190,6 +190,56 @@ fn save_keeps_the_cells_that_make_the_results() {
 }
 
 #[test]
+fn plot_files_are_known_by_name() {
+    for name in ["cell-1.png", "cell-12-2.png"] {
+        assert!(output::is_plot_file(name), "{name}");
+    }
+    for name in [
+        "cell-.png",
+        "cell-1-.png",
+        "cell-1-2-3.png",
+        "cell-a.png",
+        "cell-1.PNG",
+        "me.png",
+    ] {
+        assert!(!output::is_plot_file(name), "{name}");
+    }
+}
+
+#[test]
+fn rewriting_a_notebook_removes_the_plots_it_no_longer_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let nb = dir.path().join("nb.md");
+    let files = dir.path().join("nb_files");
+    std::fs::write(
+        &nb,
+        "```vex\nplot(arange(3.0))\n```\n```vex\nscatter(arange(3.0), arange(3.0))\n```\n",
+    )
+    .unwrap();
+    assert_eq!(
+        run_file(&nb, Some(&nb), &mut Vec::new(), &mut Vec::new()),
+        0
+    );
+    assert!(files.join("cell-1.png").exists() && files.join("cell-2.png").exists());
+    std::fs::write(files.join("mine.png"), "a file of the user's").unwrap();
+    std::fs::write(
+        &nb,
+        "```vex\n1\n```\n```vex\nscatter(arange(3.0), arange(3.0))\n```\n",
+    )
+    .unwrap();
+    assert_eq!(
+        run_file(&nb, Some(&nb), &mut Vec::new(), &mut Vec::new()),
+        0
+    );
+    let mut left: Vec<_> = std::fs::read_dir(&files)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["cell-2.png", "mine.png"]);
+}
+
+#[test]
 fn several_plots_in_one_cell_get_numbered_files() {
     let s = session_of(&["x = arange(5.0); plot(x); scatter(x, x); x[0]"]);
     let cell = &s.cells()[0];
