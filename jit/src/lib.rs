@@ -4,9 +4,10 @@
 //! `run_into`: same results and same errors. Integers and bools match bit for bit; float
 //! elementwise results too (nothing is fused, and the out-of-line helpers run the
 //! interpreter's own functions), except transcendental functions and `**` that have a
-//! `vex_expr::vmath` algorithm: those are vectorised, each compiled once per process into
-//! a function kernels call (`codegen::mathlib`, `codegen::vmath`), within a few ULP of the
-//! interpreter's libm, identically in the vector and scalar loops; float sums and means are compensated (Neumaier) like the
+//! `vex_expr::vmath` algorithm: those are vectorised, each a library function kernels call
+//! four lanes at a time (`codegen::mathlib`: rustc's AVX2 code where the host has it, else
+//! compiled with Cranelift once per process; `codegen::vmath` emits the calls), within a
+//! few ULP of the interpreter's libm, identically in the vector and scalar loops; float sums and means are compensated (Neumaier) like the
 //! interpreter's but may be summed in another order (per chunk, per SIMD lane), so they
 //! can differ from it in the last bits while staying bit-identical for any thread count.
 //! Complex numbers are compiled as (re, im) pairs (`codegen::complex`), their libm-based
