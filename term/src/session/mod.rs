@@ -14,8 +14,8 @@ mod exec;
 mod help;
 mod interrupt;
 mod open;
-mod plotparse;
-mod plotrun;
+pub(crate) mod plotparse;
+pub(crate) mod plotrun;
 #[cfg(test)]
 mod plottests;
 mod store;

@@ -7,6 +7,7 @@
 //! evaluates. Every piece keeps its byte range in the cell, so that errors point at it.
 
 use super::CellError;
+use crate::plot::spec::Colormap;
 
 /// The plotting statements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +17,9 @@ pub enum PlotKind {
     Hist,
     Imshow,
 }
+
+/// The names of the plotting statements, as typed.
+pub const NAMES: [&str; 4] = ["plot", "scatter", "hist", "imshow"];
 
 impl PlotKind {
     fn from_name(name: &str) -> Option<PlotKind> {
@@ -257,12 +261,14 @@ pub fn plot_call(src: &str, stmt: Span) -> Result<Option<PlotCall>, CellError> {
                 if call.options.iter().any(|o| o.key == key) {
                     return Err(error(format!("'{key}' is given twice"), key_span));
                 }
-                call.options.push(Opt {
+                let opt = Opt {
                     key: key.to_string(),
                     key_span,
                     value: option_value(src, value_span)?,
                     value_span,
-                });
+                };
+                check_value_kind(&opt)?;
+                call.options.push(opt);
             }
             None => {
                 if !call.options.is_empty() {
@@ -287,6 +293,68 @@ pub fn plot_call(src: &str, stmt: Span) -> Result<Option<PlotCall>, CellError> {
         ));
     }
     Ok(Some(call))
+}
+
+/// Checks that an option's value is of the kind its key takes (a string for a title, a
+/// known colour map's name, an expression for a number), before anything is evaluated.
+fn check_value_kind(o: &Opt) -> Result<(), CellError> {
+    let key = o.key.as_str();
+    let message = match (key, &o.value) {
+        ("title" | "xlabel" | "ylabel", OptValue::Str(_))
+        | ("label", OptValue::Str(_))
+        | ("labels", OptValue::Str(_) | OptValue::Strs(_))
+        | ("bins" | "vmin" | "vmax", OptValue::Expr) => return Ok(()),
+        ("cmap", OptValue::Str(name)) => {
+            if Colormap::from_name(name).is_some() {
+                return Ok(());
+            }
+            let mut e = error(format!("no colour map named '{name}'"), o.value_span);
+            e.help = Some(format!("colour maps: {}", Colormap::NAMES.join(", ")));
+            return Err(e);
+        }
+        ("title" | "xlabel" | "ylabel", _) => {
+            format!("{key}= takes a quoted string, as in {key}=\"…\"")
+        }
+        ("label", OptValue::Strs(_)) => {
+            "label= names one series; labels=(\"a\", \"b\") names several".to_string()
+        }
+        ("label" | "labels", _) => {
+            format!("{key}= takes quoted strings, as in labels=(\"a\", \"b\")")
+        }
+        ("cmap", _) => "cmap= takes a quoted name, as in cmap=\"magma\"".to_string(),
+        ("bins", _) => "bins= takes a whole number, not a string".to_string(),
+        _ => format!("{key}= takes a number, not a string"),
+    };
+    Err(error(message, o.value_span))
+}
+
+/// Whether `src` ends inside an open bracket or an unclosed string: a statement still
+/// being typed rather than a mistake.
+pub fn open_at_end(src: &str) -> bool {
+    let b = src.as_bytes();
+    let (mut depth, mut i) = (0usize, 0);
+    while i < b.len() {
+        match b[i] {
+            b'"' | b'\'' => match string_end(b, i) {
+                Some(j) => {
+                    i = j;
+                    continue;
+                }
+                None => return !src[i..].contains('\n'),
+            },
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    depth > 0
 }
 
 /// The index of the `)` that closes the `(` at `open`, before `end`.

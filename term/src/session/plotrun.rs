@@ -258,21 +258,14 @@ fn build(
     exprs: &HashMap<&str, &Value>,
 ) -> Result<PlotSpec, CellError> {
     let opt = |key: &str| call.options.iter().find(|o| o.key == key);
-    let text = |key: &str| -> Result<Option<String>, CellError> {
-        match opt(key) {
-            None => Ok(None),
-            Some(o) => match &o.value {
-                OptValue::Str(s) => Ok(Some(s.clone())),
-                _ => Err(error(
-                    format!("{key}= takes a quoted string, as in {key}=\"…\""),
-                    o.value_span,
-                )),
-            },
-        }
+    // `plot_call` has checked each option's kind of value: a string option is a string.
+    let text = |key: &str| match opt(key).map(|o| &o.value) {
+        Some(OptValue::Str(s)) => Some(s.clone()),
+        _ => None,
     };
-    let title = text("title")?;
-    let xlabel = text("xlabel")?;
-    let ylabel = text("ylabel")?;
+    let title = text("title");
+    let xlabel = text("xlabel");
+    let ylabel = text("ylabel");
     let data = match call.kind {
         PlotKind::Plot | PlotKind::Scatter => {
             let series = xy_series(call, args)?;
@@ -418,15 +411,10 @@ fn labels(call: &PlotCall, n: usize) -> Result<Vec<Option<String>>, CellError> {
                 ))
             }
             ("labels", OptValue::Str(s)) if n == 1 => out[0] = Some(s.clone()),
-            ("label" | "labels", _) => {
-                return Err(error(
-                    format!(
-                        "{}= takes quoted strings, as in labels=(\"a\", \"b\")",
-                        o.key
-                    ),
-                    o.value_span,
-                ))
+            ("labels", OptValue::Str(_)) => {
+                return Err(error(format!("1 label for {n} series"), o.value_span))
             }
+            // Other kinds of value were refused by `plot_call`.
             _ => {}
         }
     }
@@ -495,21 +483,15 @@ fn image(
         // One value: the middle of the colour map.
         (vmin, vmax) = (vmin - 0.5, vmax + 0.5);
     }
-    let cmap = match call.options.iter().find(|o| o.key == "cmap") {
-        None => Colormap::default(),
-        Some(o) => match &o.value {
-            OptValue::Str(name) => Colormap::from_name(name).ok_or_else(|| {
-                let mut e = error(format!("no colour map named '{name}'"), o.value_span);
-                e.help = Some(format!("colour maps: {}", Colormap::NAMES.join(", ")));
-                e
-            })?,
-            _ => {
-                return Err(error(
-                    "cmap= takes a quoted name, as in cmap=\"magma\"",
-                    o.value_span,
-                ))
-            }
-        },
+    // `plot_call` has checked that a `cmap=` names a colour map.
+    let cmap = match call
+        .options
+        .iter()
+        .find(|o| o.key == "cmap")
+        .map(|o| &o.value)
+    {
+        Some(OptValue::Str(name)) => Colormap::from_name(name).unwrap_or_default(),
+        _ => Colormap::default(),
     };
     Ok(Image {
         shape: (rows, cols),

@@ -6,10 +6,10 @@ use std::ops::Range;
 
 use vex_expr::check::OperandSig;
 
-use vex_expr::lexer::{tokenize, TokenKind};
-
 use super::editor::is_word_char;
-use crate::session::{is_command, Command};
+use crate::session::plotparse::{open_at_end, statements};
+use crate::session::plotrun::{rewrite, Rewritten};
+use crate::session::{is_command, CellError, Command};
 
 /// An error in the input and the byte range it is about.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,43 +29,21 @@ impl Diagnostic {
             span: e.span.map(|s| s.start + offset..s.end + offset),
         }
     }
-}
 
-/// Statements the session recognises before vex sees them (plots, whose options may be
-/// strings, which vex has no syntax for); a cell with one is not checked here.
-pub const PLOT_STATEMENTS: [&str; 4] = ["plot", "scatter", "hist", "imshow"];
-
-/// Whether a statement of `text` is a plot: a plot name followed by `(` at the start of
-/// a statement (outside brackets).
-fn has_plot_statement(text: &str) -> bool {
-    let (tokens, _) = tokenize(text);
-    let mut depth = 0usize;
-    let mut at_start = true;
-    for (i, t) in tokens.iter().enumerate() {
-        let word = &text[t.span.start..t.span.end];
-        let next = tokens.get(i + 1).map(|n| &text[n.span.start..n.span.end]);
-        match t.kind {
-            TokenKind::Name
-                if at_start
-                    && depth == 0
-                    && next == Some("(")
-                    && PLOT_STATEMENTS.contains(&word) =>
-            {
-                return true;
-            }
-            TokenKind::Punct if matches!(word, "(" | "[") => depth += 1,
-            TokenKind::Punct if matches!(word, ")" | "]") => depth = depth.saturating_sub(1),
-            _ => {}
+    fn from_cell(e: CellError) -> Diagnostic {
+        Diagnostic {
+            message: e
+                .help
+                .map_or(e.message.clone(), |h| format!("{} ({h})", e.message)),
+            span: e.span.map(|(s, e)| s..e),
         }
-        at_start = match t.kind {
-            TokenKind::Newline => depth == 0,
-            TokenKind::Punct if word == ";" => depth == 0,
-            TokenKind::Comment | TokenKind::Continuation => at_start,
-            _ => false,
-        };
     }
-    false
 }
+
+/// Statements the session recognises before vex sees them: plots, whose options may be
+/// strings, which vex has no syntax for. Cells with them are checked through the session's
+/// own plot-statement parser.
+pub use crate::session::plotparse::NAMES as PLOT_STATEMENTS;
 
 /// The first error in `text`, if any. Input that only lacks its ending (an open bracket, a
 /// trailing operator) is not an error yet, and neither is a name still being typed at the
@@ -74,7 +52,7 @@ pub fn diagnose(text: &str, cursor: usize, vars: &[(String, OperandSig)]) -> Opt
     let found = if is_command(text) {
         command(text, vars)
     } else {
-        code(text, 0, vars)
+        cell(text, vars)
     }?;
     let typing = cursor == text.len()
         && found.span.as_ref().is_some_and(|s| {
@@ -96,9 +74,46 @@ fn command(text: &str, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
     }
 }
 
-/// Parses and checks code that starts `offset` bytes into the input.
+/// Checks a cell as the session runs it: its plot statements are taken apart by the
+/// session's parser (their options checked there), and the rest of the cell with the
+/// plots' expressions is parsed and checked as vex code.
+fn cell(text: &str, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
+    if vex::is_blank(text) {
+        return None;
+    }
+    match rewrite(text, |_| false) {
+        Ok(None) => code(text, 0, vars),
+        Ok(Some(rewritten)) => plot_cell(&rewritten, vars),
+        Err(e) => {
+            // A plot statement still open at the end (`plot(x, si`) is being typed: only
+            // the statements before it are checked.
+            let last = statements(text).last().map_or(0, |s| s.0);
+            if open_at_end(text) && e.span.is_none_or(|s| s.0 >= last) {
+                cell(&text[..last.saturating_sub(1)], vars)
+            } else {
+                Some(Diagnostic::from_cell(e))
+            }
+        }
+    }
+}
+
+/// Checks a cell whose plot statements are rewritten as assignments of their expressions;
+/// errors are placed back in the cell.
+fn plot_cell(rewritten: &Rewritten, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
+    let source = rewritten.source.as_str();
+    let place = |e: vex::Error| Some(Diagnostic::from_cell(rewritten.error(&e)));
+    let ast = match vex_expr::parse(source) {
+        Ok(ast) => ast,
+        Err(_) if vex_expr::parser::is_incomplete(source) => return None,
+        Err(e) => return place(e),
+    };
+    vex_expr::check(&ast, vars).err().and_then(place)
+}
+
+/// Parses and checks code (without plot statements) that starts `offset` bytes into the
+/// input.
 fn code(text: &str, offset: usize, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
-    if vex::is_blank(text) || has_plot_statement(text) {
+    if vex::is_blank(text) {
         return None;
     }
     let ast = match vex_expr::parse(text) {
@@ -162,14 +177,122 @@ mod tests {
         assert_eq!(at_end("   # just a comment"), None);
     }
 
+    /// The message and the text under the span of the error at the end of `text`.
+    fn error_at(text: &str) -> (String, &str) {
+        let d = at_end(text).unwrap_or_else(|| panic!("no error in {text:?}"));
+        let span = d.span.clone().unwrap_or_else(|| panic!("no span: {d:?}"));
+        (d.message, &text[span])
+    }
+
     #[test]
-    fn cells_with_plots_are_left_to_the_session() {
+    fn correct_plot_statements_pass() {
         assert_eq!(at_end("plot(x, title=\"a (b\")"), None);
         assert_eq!(at_end("y = x * 2; hist(y, bins=20)"), None);
-        assert_eq!(at_end("y = x\nimshow(y)"), None);
+        assert_eq!(at_end("y = x\nimshow(y, cmap=\"magma\", vmin=0)"), None);
+        assert_eq!(
+            at_end("plot(x, sin(x), x, cos(x), labels=(\"s\", \"c\"))"),
+            None
+        );
         // A name that is not at the start of a statement is an ordinary call.
-        assert!(at_end("y = plot(x) + 1").is_some());
+        let (m, at) = error_at("y = plot(x) + 1");
+        assert!(m.contains("plot"), "{m}");
+        assert_eq!(at, "plot");
         assert!(at_end("(plot(x))").is_some());
+    }
+
+    #[test]
+    fn plot_arguments_are_checked_as_vex_expressions() {
+        let (m, at) = error_at("plot(x, sinn(x))");
+        assert!(m.contains("unknown function 'sinn'"), "{m}");
+        assert!(m.contains("did you mean 'sin'"), "{m}");
+        assert_eq!(at, "sinn");
+        let (m, at) = error_at("hist(x, bins=fifty)");
+        assert!(m.contains("unknown name 'fifty'"), "{m}");
+        assert_eq!(at, "fifty");
+        let (m, at) = error_at("scatter(x, b << 2.5, title=\"t\")");
+        // The session's variables' dtypes: `b` is a bool array.
+        assert!(m.starts_with("'<<' is not defined for a bool array"), "{m}");
+        assert_eq!(at, "<<");
+        let (m, at) = error_at("plot(x, x +* 2)");
+        assert!(m.contains("'*'"), "{m}");
+        assert_eq!(at, "*");
+        // A name the cell assigns before its plot is known to the plot.
+        assert_eq!(at_end("z = x * 2; plot(x, z)"), None);
+        let (_, at) = error_at("plot(x, z); z = x * 2");
+        assert_eq!(at, "z");
+    }
+
+    #[test]
+    fn plot_options_are_checked_with_their_spans() {
+        let (m, at) = error_at("plot(x, x, titel=\"t\")");
+        assert_eq!(m, "plot() has no option 'titel' (did you mean 'title'?)");
+        assert_eq!(at, "titel");
+        let (m, at) = error_at("plot(x, title=3)");
+        assert_eq!(m, "title= takes a quoted string, as in title=\"…\"");
+        assert_eq!(at, "3");
+        let (m, at) = error_at("hist(x, bins=\"many\")");
+        assert_eq!(m, "bins= takes a whole number, not a string");
+        assert_eq!(at, "\"many\"");
+        let (m, at) = error_at("imshow(x, cmap=\"jet\", vmax=1)");
+        assert!(
+            m.starts_with("no colour map named 'jet' (colour maps: viridis"),
+            "{m}"
+        );
+        assert_eq!(at, "\"jet\"");
+        let (m, at) = error_at("plot(x, label=(\"a\", \"b\"))");
+        assert!(m.starts_with("label= names one series"), "{m}");
+        assert_eq!(at, "(\"a\", \"b\")");
+        let (m, at) = error_at("imshow(x, vmin=\"0\")");
+        assert_eq!(m, "vmin= takes a number, not a string");
+        assert_eq!(at, "\"0\"");
+    }
+
+    #[test]
+    fn cells_mixing_plots_and_code_check_both() {
+        assert_eq!(at_end("x = linspace(0, 1, 100); plot(x, x**2)"), None);
+        let (m, at) = error_at("w = linspce(0, 1, 100); plot(w, w**2)");
+        assert!(m.contains("linspce"), "{m}");
+        assert_eq!(at, "linspce");
+        let (_, at) = error_at("w = x * 2\nplot(w, w**2)\nv = nope + w");
+        assert_eq!(at, "nope");
+        let (m, at) = error_at("w = x\nhist(w, bins=4, bins=5)");
+        assert_eq!(m, "'bins' is given twice");
+        assert_eq!(at, "bins");
+        // The error is placed in the cell, after the plot that the session rewrites.
+        let text = "plot(x, title=\"long title\"); y = nope + x";
+        assert_eq!(at_end(text).unwrap().span, Some(33..37));
+        assert_eq!(&text[33..37], "nope");
+    }
+
+    #[test]
+    fn unfinished_plot_statements_are_not_errors_yet() {
+        for text in [
+            "plot(",
+            "plot(x, si",
+            "plot(x, sin(x) +",
+            "plot(x, title=\"unfinished",
+            "plot(x, title=",
+            "hist(x, bins=5,",
+            "plot(x, x)\nhist(x, bins=",
+            "plot(x, nop",
+        ] {
+            assert_eq!(at_end(text), None, "{text}");
+        }
+        // What comes before the unfinished plot is checked.
+        let (_, at) = error_at("y = nope * 2; plot(y, ");
+        assert_eq!(at, "nope");
+        let (m, _) = error_at("plot(x, titel=\"a\")\nplot(x,");
+        assert!(m.contains("titel"), "{m}");
+        // A plot closed with nothing to plot, or a string that the line does not close.
+        let (m, at) = error_at("plot()");
+        assert_eq!(m, "expected an argument of plot()");
+        assert_eq!(at, "");
+        let (m, at) = error_at("plot(x, title=\"a\nb\")");
+        assert_eq!(m, "this string is not closed");
+        assert_eq!(at, "\"");
+        // A name being typed at the cursor inside a closed plot is not an error yet
+        // either way: only the end of the input counts.
+        assert!(diagnose("plot(x, nope)", 12, &vars()).is_some());
     }
 
     #[test]
