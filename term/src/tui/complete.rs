@@ -1,6 +1,7 @@
 //! Tab completion: the candidates for the word before the cursor (variables, functions
 //! and constants in expressions, `:commands` after a colon, and their arguments: variable
-//! names, files for `:load`, backends), and the menu state when there are several.
+//! names, files for `:load`, `:save`, `:saveplot` and `:open`, backends), and the menu
+//! state when there are several.
 
 use std::ops::Range;
 use std::path::Path;
@@ -143,12 +144,30 @@ fn command_argument(name: &str, before: &str, start: usize, vars: &[String]) -> 
             .map(|w| Candidate::new(w, kind))
             .collect(),
     };
+    // The arguments before the one being typed.
+    let after_name = before.trim_start().split_once(char::is_whitespace)?.1;
+    let mut earlier: Vec<&str> = after_name.split_whitespace().collect();
+    if !after_name.ends_with(char::is_whitespace) {
+        earlier.pop();
+    }
+    if let Some(extensions) = file_argument(name, &earlier) {
+        let mut found = paths(before, extensions);
+        if name == "save" && found.range.start == start {
+            // `:save NAME FILE.npy`: the first argument may be a variable instead.
+            let names: Vec<&str> = vars.iter().map(String::as_str).collect();
+            let mut items = words(&names, Kind::Variable).items;
+            items.append(&mut found.items);
+            found.items = items;
+        }
+        return Some(found);
+    }
     match name {
         "time" | "explain" => expression(before, start, word, vars),
-        "del" | "save" => {
+        "del" => {
             let names: Vec<&str> = vars.iter().map(String::as_str).collect();
             Some(words(&names, Kind::Variable))
         }
+        "load" if earlier.len() == 1 => Some(words(&["as"], Kind::Word)),
         "backend" => Some(words(&["auto", "interp", "jit"], Kind::Word)),
         "plots" => Some(words(&["auto", "image", "text"], Kind::Word)),
         "help" | "h" | "?" => {
@@ -156,11 +175,22 @@ fn command_argument(name: &str, before: &str, start: usize, vars: &[String]) -> 
             topics.extend(COMMANDS);
             Some(words(&topics, Kind::Word))
         }
-        "load" => Some(paths(before, &[".npy", ".npz", ".csv"])),
-        "saveplot" => Some(paths(before, &[".png"])),
-        "open" => Some(paths(before, &[".md"])),
         _ => None,
     }
+}
+
+/// The extensions of the files offered for the argument after `earlier` of `:command`, if
+/// that argument is a file: `:load FILE`, `:save NAME FILE.npy` or `:save FILE.md`,
+/// `:saveplot [N] FILE.png`, `:open FILE.md`.
+fn file_argument(command: &str, earlier: &[&str]) -> Option<&'static [&'static str]> {
+    Some(match (command, earlier) {
+        ("load", []) => &[".npy", ".npz", ".csv"],
+        ("save", []) | ("open", []) => &[".md"],
+        ("save", [name]) if crate::bindings::is_identifier(name) => &[".npy"],
+        ("saveplot", []) => &[".png"],
+        ("saveplot", [n]) if n.parse::<u64>().is_ok() => &[".png"],
+        _ => return None,
+    })
 }
 
 /// Completion of the command name itself (the cursor right after `:` and a word).
@@ -180,7 +210,8 @@ fn command_name(before: &str, start: usize) -> Option<Completion> {
     })
 }
 
-/// Files with one of the `extensions` and directories, for the path before the cursor.
+/// Files with one of the `extensions` and directories (always, so that the user can walk
+/// into them), for the path before the cursor.
 fn paths(before: &str, extensions: &[&str]) -> Completion {
     let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let typed = &before[start..];
@@ -355,14 +386,40 @@ mod tests {
         assert_eq!(names(&c), ["types"]);
     }
 
-    #[test]
-    fn load_completes_data_files_and_directories() {
+    /// A folder with files of every kind the commands take, one other file, a hidden
+    /// file and a subfolder.
+    fn files() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let d = dir.path().to_str().unwrap();
-        for f in ["a.npy", "ab.csv", "notes.txt"] {
+        for f in [
+            "a.npy",
+            "ab.csv",
+            "c.npz",
+            "notes.txt",
+            "s.md",
+            "p.png",
+            ".hidden.npy",
+        ] {
             std::fs::write(dir.path().join(f), "").unwrap();
         }
         std::fs::create_dir(dir.path().join("arrays")).unwrap();
+        std::fs::write(dir.path().join("arrays/inner.md"), "").unwrap();
+        dir
+    }
+
+    /// The candidates at the end of `text`, with the folder `d` taken off their front.
+    fn files_at(text: &str, d: &str, vars: &[String]) -> Vec<String> {
+        let c = complete(text, text.len(), vars).unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(c.range.end, text.len());
+        c.items
+            .iter()
+            .map(|c| c.text.strip_prefix(d).unwrap_or(&c.text).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn load_completes_data_files_and_directories() {
+        let dir = files();
+        let d = dir.path().to_str().unwrap();
         let text = format!(":load {d}/a");
         let c = complete(&text, text.len(), &[]).unwrap();
         let expected: Vec<String> = ["a.npy", "ab.csv", "arrays/"]
@@ -372,6 +429,42 @@ mod tests {
         assert_eq!(names(&c), expected);
         assert_eq!(c.range, 6..text.len());
         assert_eq!(c.items[2].kind, Kind::Directory);
+        assert_eq!(c.items[0].kind, Kind::File);
+        let all = files_at(&format!(":load {d}/"), d, &[]);
+        assert_eq!(all, ["/a.npy", "/ab.csv", "/arrays/", "/c.npz"]);
+        // Hidden files only when asked for.
+        assert_eq!(files_at(&format!(":load {d}/."), d, &[]), ["/.hidden.npy"]);
+        // After the file: `as`, then a new name (nothing to offer).
+        assert_eq!(files_at(&format!(":load {d}/a.npy "), d, &[]), ["as"]);
+        assert_eq!(complete(":load a.npy as ", 15, &vars()), None);
+    }
+
+    #[test]
+    fn each_command_completes_its_files_where_its_file_goes() {
+        let dir = files();
+        let d = dir.path().to_str().unwrap();
+        let at = |text: String| files_at(&text, d, &vars());
+        // `:save FILE.md` or `:save NAME FILE.npy`.
+        assert_eq!(at(format!(":save {d}/")), ["/arrays/", "/s.md"]);
+        assert_eq!(at(format!(":save xs {d}/")), ["/a.npy", "/arrays/"]);
+        let first = at(":save x".into());
+        assert_eq!(first[..2], ["x", "xs"]);
+        assert_eq!(complete(":save 1x ", 9, &vars()), None);
+        // `:saveplot [N] FILE.png`.
+        assert_eq!(at(format!(":saveplot {d}/")), ["/arrays/", "/p.png"]);
+        assert_eq!(at(format!(":saveplot 3 {d}/p")), ["/p.png"]);
+        assert_eq!(complete(":saveplot a.png ", 16, &vars()), None);
+        // `:open FILE.md`, walking into a folder.
+        assert_eq!(at(format!(":open {d}/")), ["/arrays/", "/s.md"]);
+        assert_eq!(at(format!(":open {d}/arrays/")), ["/arrays/inner.md"]);
+        let mut e = Editor::new();
+        e.set_text(&format!(":open {d}/ar"));
+        assert_eq!(tab(&mut e, &[]), Tab::Inserted);
+        assert_eq!(e.text(), format!(":open {d}/arrays/"));
+        assert_eq!(tab(&mut e, &[]), Tab::Inserted);
+        assert_eq!(e.text(), format!(":open {d}/arrays/inner.md"));
+        // Commands without files complete no paths.
+        assert_eq!(complete(":del ", 5, &vars()).unwrap().items.len(), 3);
     }
 
     #[test]
