@@ -22,6 +22,7 @@
 pub mod ahyperbolic;
 pub mod atrig;
 pub mod cbrt;
+pub mod convert;
 pub mod dd;
 pub mod exp;
 pub mod hyperbolic;

@@ -10,9 +10,8 @@
 //!
 //! Where Cranelift's x86-64 backend has no direct lowering, the primitives use exact
 //! integer/float tricks instead of slow per-lane fallbacks: `copysign` on vectors is bit
-//! arithmetic, `to_int` adds `1.5·2^52` and subtracts bit patterns, and `to_float` on
-//! vectors splits the integer into 32-bit halves, each placed into the mantissa of a
-//! power of two (one rounding, exact for every `i64`).
+//! arithmetic, and `to_int` and `to_float` on vectors are `vmath::convert`'s exact bit
+//! tricks (`to_int` on scalars too, so both loops give the same bits).
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
@@ -250,10 +249,6 @@ fn swap_halves(b: &mut FunctionBuilder, x: Value) -> Value {
 
 /// The sign bit of a float64.
 const SIGN: i64 = i64::MIN;
-/// The bits of `2^84 + 2^63 + 2^52`, see [`Clif::to_float`].
-const TO_FLOAT_BIAS: u64 = 0x4530_0000_8010_0000;
-/// `1.5 · 2^52`: adding it to an integral `|x| < 2^51` leaves `x` in the low mantissa bits.
-const ROUND_MAGIC: f64 = 6_755_399_441_055_744.0;
 
 /// [`vmath::Builder`] emitting Cranelift IR on one `f64` (`vector: false`) or one `f64x2`.
 pub(crate) struct Clif<'a, 'f> {
@@ -463,31 +458,13 @@ impl Builder for Clif<'_, '_> {
         if !self.vector {
             return self.b.ins().fcvt_from_sint(types::F64, a);
         }
-        // u = a + 2^63 as unsigned = H·2^32 + L. (2^84 + H·2^32) − (2^84 + 2^63 + 2^52) is
-        // exact; adding 2^52 + L rounds once to a.
-        let sign = self.splat_i(SIGN);
-        let u = self.ixor(a, sign);
-        let hi = self.lshr(u, 32);
-        let hi_exp = self.splat_i(0x4530_0000_0000_0000);
-        let hi = self.ior(hi, hi_exp);
-        let low_mask = self.splat_i(0xffff_ffff);
-        let lo = self.iand(u, low_mask);
-        let lo_exp = self.splat_i(0x4330_0000_0000_0000);
-        let lo = self.ior(lo, lo_exp);
-        let hi = self.bits_to_float(hi);
-        let lo = self.bits_to_float(lo);
-        let bias = self.splat(f64::from_bits(TO_FLOAT_BIAS));
-        let hi = self.sub(hi, bias);
-        self.add(hi, lo)
+        // No conversion instruction for i64x2 without AVX-512.
+        vmath::convert::to_float(self, a)
     }
     fn to_int(&mut self, a: Value) -> Value {
-        // Same bits in the scalar and vector loops (no conversion instruction for i64x2
-        // without AVX-512): x + 1.5·2^52 holds the integer x in its low mantissa bits.
-        let magic = self.splat(ROUND_MAGIC);
-        let s = self.add(a, magic);
-        let s = self.to_bits(s);
-        let m = self.splat_i(ROUND_MAGIC.to_bits() as i64);
-        self.isub(s, m)
+        // The same bits in the scalar and vector loops (no conversion instruction for
+        // i64x2 without AVX-512).
+        vmath::convert::to_int(self, a)
     }
     fn when_any<const N: usize>(
         &mut self,

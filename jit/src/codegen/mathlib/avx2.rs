@@ -4,10 +4,9 @@
 //!
 //! Nothing is compiled at run time, so the first program using `sin` in a process pays no
 //! compile cost, and LLVM schedules the code better than Cranelift does. The bits are the same: every [`Builder`] operation is IEEE-exact (the
-//! fused multiply-add included), and the primitives without one instruction (`to_int`,
-//! `to_float`, arithmetic shifts of 64-bit lanes) use the same exact tricks as the
-//! Cranelift builder, so every lane, meaningful or not, computes what [`vmath::Scalar`]
-//! and the Cranelift-compiled library compute.
+//! fused multiply-add included), and the primitives without one instruction (`to_int`
+//! and `to_float` through [`vmath::convert`], as the Cranelift builder does), so every
+//! lane computes what [`vmath::Scalar`] and the Cranelift-compiled library compute.
 
 use std::arch::x86_64::*;
 
@@ -37,13 +36,6 @@ pub(super) struct Avx2;
 type F = [__m128d; 2];
 /// 64-bit integers, likewise.
 type I = [__m128i; 2];
-
-/// The sign bit of a float64.
-const SIGN: i64 = i64::MIN;
-/// `1.5 · 2^52`, see [`Avx2::to_int`].
-const ROUND_MAGIC: f64 = 6_755_399_441_055_744.0;
-/// The bits of `2^84 + 2^63 + 2^52`, see [`Avx2::to_float`].
-const TO_FLOAT_BIAS: u64 = 0x4530_0000_8010_0000;
 
 /// `op` on each half.
 #[inline(always)]
@@ -240,31 +232,11 @@ impl Builder for Avx2 {
     }
     #[inline(always)]
     fn to_float(&mut self, a: I) -> F {
-        // As the Cranelift builder: u = a + 2^63 as unsigned = H·2^32 + L, and
-        // (2^84 + H·2^32) − (2^84 + 2^63 + 2^52) + (2^52 + L) rounds once to a.
-        let sign = self.splat_i(SIGN);
-        let u = self.ixor(a, sign);
-        let hi = self.lshr(u, 32);
-        let hi_exp = self.splat_i(0x4530_0000_0000_0000);
-        let hi = self.ior(hi, hi_exp);
-        let low_mask = self.splat_i(0xffff_ffff);
-        let lo = self.iand(u, low_mask);
-        let lo_exp = self.splat_i(0x4330_0000_0000_0000);
-        let lo = self.ior(lo, lo_exp);
-        let hi = self.bits_to_float(hi);
-        let lo = self.bits_to_float(lo);
-        let bias = self.splat(f64::from_bits(TO_FLOAT_BIAS));
-        let hi = self.sub(hi, bias);
-        self.add(hi, lo)
+        vmath::convert::to_float(self, a)
     }
     #[inline(always)]
     fn to_int(&mut self, a: F) -> I {
-        // As the Cranelift builder: x + 1.5·2^52 holds the integer x in its low bits.
-        let magic = self.splat(ROUND_MAGIC);
-        let s = self.add(a, magic);
-        let s = self.to_bits(s);
-        let m = self.splat_i(ROUND_MAGIC.to_bits() as i64);
-        self.isub(s, m)
+        vmath::convert::to_int(self, a)
     }
     #[inline(always)]
     fn lookup(&mut self, table: &'static [f64], index: I) -> F {
