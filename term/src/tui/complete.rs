@@ -152,7 +152,7 @@ fn command_argument(name: &str, before: &str, start: usize, vars: &[String]) -> 
     }
     if let Some(extensions) = file_argument(name, &earlier) {
         let mut found = paths(before, extensions);
-        if name == "save" && found.range.start == start {
+        if name == "save" && earlier.is_empty() && found.range.start == start {
             // `:save NAME FILE.npy`: the first argument may be a variable instead.
             let names: Vec<&str> = vars.iter().map(String::as_str).collect();
             let mut items = words(&names, Kind::Variable).items;
@@ -449,6 +449,9 @@ mod tests {
         assert_eq!(at(format!(":save xs {d}/")), ["/a.npy", "/arrays/"]);
         let first = at(":save x".into());
         assert_eq!(first[..2], ["x", "xs"]);
+        // The file after a name: no variables there.
+        let second = at(":save xs ".into());
+        assert!(!second.iter().any(|c| c == "x" || c == "xs"), "{second:?}");
         assert_eq!(complete(":save 1x ", 9, &vars()), None);
         // `:saveplot [N] FILE.png`.
         assert_eq!(at(format!(":saveplot {d}/")), ["/arrays/", "/p.png"]);
