@@ -375,6 +375,7 @@ fn plots_are_images_where_the_setting_and_the_terminal_allow() {
             protocol: graphics::Protocol::Sixel,
             cell: (8, 16),
             tmux: false,
+            compress: false,
         }),
         ..graphics::Detection::none("")
     };

@@ -1,6 +1,7 @@
 //! What the terminal can show, asked once at start: ratatui-image's capability query
-//! (kitty's graphics query, the device attributes that list sixels, the cell size in
-//! pixels, then a status report every terminal answers), its parser for the answers, and
+//! (kitty's graphics query and whether kitty takes compressed pixels, the device
+//! attributes that list sixels, the cell size in pixels, then a status report every
+//! terminal answers), its parser for the answers, and
 //! the environment for what a query cannot tell (iTerm2's protocol, tmux, known bugs).
 //!
 //! The answers are read here, with a timeout, by polling stdin: ratatui-image's own
@@ -124,11 +125,15 @@ pub fn interpret(answers: &Answers, env: &Env, kernel_cell: Option<(u16, u16)>) 
     } else {
         "the terminal reports none".into()
     };
+    // Inside tmux only tmux itself answers (the query is not wrapped for its passthrough):
+    // a protocol found there is tmux's own, sent to tmux as it is.
+    let compress = has(&Response::KittyCompression);
     let found = match (protocol, cell) {
         (Some(protocol), Some(cell)) => Some(Graphics {
             protocol,
             cell,
-            tmux: env.tmux,
+            tmux: false,
+            compress,
         }),
         _ => None,
     };
@@ -138,6 +143,7 @@ pub fn interpret(answers: &Answers, env: &Env, kernel_cell: Option<(u16, u16)>) 
             protocol: protocol.unwrap_or_else(|| env.guess()),
             cell: cell.unwrap_or(DEFAULT_CELL),
             tmux: env.tmux,
+            compress,
         },
         note,
     }
@@ -182,7 +188,11 @@ fn ask(timeout: Duration) -> std::io::Result<Answers> {
     use std::os::fd::AsFd;
     use std::time::Instant;
 
-    let query = Parser::query(false, QueryStdioOptions::default());
+    let options = QueryStdioOptions {
+        kitty_compression: true,
+        ..QueryStdioOptions::default()
+    };
+    let query = Parser::query(false, options);
     let mut out = std::io::stdout().lock();
     out.write_all(query.as_bytes())?;
     out.flush()?;
@@ -260,7 +270,7 @@ mod tests {
         }
     }
 
-    const KITTY: &str = "\x1b_Gi=31;OK\x1b\\\x1b[?62;c\x1b[6;20;9t\x1b[0n";
+    const KITTY: &str = "\x1b_Gi=31;OK\x1b\\\x1b_Gi=32;OK\x1b\\\x1b[?62;c\x1b[6;20;9t\x1b[0n";
     const XTERM_SIXEL: &str = "\x1b[?63;1;2;4;6;9;15;22c\x1b[6;16;8t\x1b[0n";
     const TMUX: &str = "\x1b[?1;2c\x1b[0n";
 
@@ -275,7 +285,10 @@ mod tests {
 
         let xterm = interpret(&answers(XTERM_SIXEL), &env("xterm-256color", ""), None);
         let g = xterm.found.expect("sixel");
-        assert_eq!((g.protocol, g.cell), (Protocol::Sixel, (8, 16)));
+        assert_eq!(
+            (g.protocol, g.cell, g.compress),
+            (Protocol::Sixel, (8, 16), false)
+        );
 
         // The cell size from the kernel when the terminal does not answer 16t.
         let foot = interpret(
@@ -303,6 +316,10 @@ mod tests {
         assert_eq!(d.found, None);
         assert_eq!(d.note, "tmux reports no sixel support");
         assert!(d.guess.tmux);
+        // A tmux built with sixels keeps them in its own history: sent to it unwrapped.
+        let d = interpret(&answers("\x1b[?62;4c\x1b[0n"), &tmux, Some((10, 20)));
+        let g = d.found.expect("tmux's sixels");
+        assert_eq!((g.protocol, g.tmux), (Protocol::Sixel, false));
 
         let d = interpret(
             &answers("\x1b[?65;1;9c\x1b[0n"),

@@ -37,8 +37,12 @@ pub struct Graphics {
     /// The pixels of one cell, (width, height): images are drawn at the terminal's own
     /// resolution.
     pub cell: (u16, u16),
-    /// Inside tmux: sequences go through its passthrough (only when images are forced).
+    /// Sequences go through tmux's passthrough to the terminal outside: only for images
+    /// forced inside a tmux that answered for none (its own sixels need no wrapping).
     pub tmux: bool,
+    /// kitty: the terminal inflates zlib-compressed pixels (`o=z`), a plot's flat
+    /// colours shrink from megabytes to tens of kilobytes.
+    pub compress: bool,
 }
 
 /// The cell size assumed when the terminal does not tell it (ratatui-image's default).
@@ -66,6 +70,7 @@ impl Detection {
                 protocol: Protocol::Sixel,
                 cell: DEFAULT_CELL,
                 tmux: false,
+                compress: false,
             },
             note: note.into(),
         }
@@ -116,6 +121,7 @@ mod tests {
             protocol: Protocol::Sixel,
             cell,
             tmux: false,
+            compress: false,
         }
     }
 
@@ -125,6 +131,7 @@ mod tests {
             protocol: Protocol::Kitty,
             cell: (9, 18),
             tmux: false,
+            compress: true,
         };
         let found = Detection {
             found: Some(kitty),

@@ -83,7 +83,7 @@ pub fn picture(
     let failed = |e: ratatui_image::errors::Errors| e.to_string();
     let image = match g.protocol {
         Protocol::Kitty => {
-            let kitty = Kitty::new(img, size, image_id(), g.tmux, false).map_err(failed)?;
+            let kitty = Kitty::new(img, size, image_id(), g.tmux, g.compress).map_err(failed)?;
             let protocol = ratatui_image::protocol::Protocol::Kitty(kitty);
             let mut cells = Buffer::empty(Rect::new(0, 0, cols, rows));
             ratatui_image::Image::new(&protocol).render(cells.area, &mut cells);
@@ -257,6 +257,7 @@ mod tests {
             protocol,
             cell: (8, 17),
             tmux: false,
+            compress: false,
         }
     }
 
@@ -372,6 +373,28 @@ mod tests {
             }
         }
         assert!(buf[(0, top - 6)].symbol().starts_with("\x1b_G"));
+
+        // Where kitty takes zlib-compressed pixels, a plot's flat colours shrink.
+        let raw_len = first.len();
+        let g = Graphics {
+            compress: true,
+            ..graphics(Protocol::Kitty)
+        };
+        let p = picture(&spec(), &g, (40, 6), Vec::new()).unwrap();
+        let Encoded::Cells(cells) = &p.image else {
+            panic!("escape")
+        };
+        let first = cells[(0, 0)].symbol();
+        assert!(
+            first.contains(",a=T,U=1,f=32,o=z,t=d,s=320,v=102,"),
+            "{:?}",
+            &first[..60]
+        );
+        assert!(
+            first.len() * 10 < raw_len,
+            "{} of {raw_len} bytes",
+            first.len()
+        );
     }
 
     #[test]
