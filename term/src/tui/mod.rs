@@ -467,7 +467,7 @@ pub fn run() -> ExitCode {
         None => History::in_memory(),
     };
     let mut session = Session::new();
-    if let Some(value) = std::env::var_os("VEX_PLOTS") {
+    if let Some(value) = std::env::var_os("VEX_PLOTS").filter(|v| !v.is_empty()) {
         let value = value.to_string_lossy();
         match PlotMode::parse(value.trim()) {
             Some(mode) => session.settings_mut().plots = mode,
