@@ -286,11 +286,24 @@ pub fn plot_call(src: &str, stmt: Span) -> Result<Option<PlotCall>, CellError> {
             }
         }
     }
-    if call.positional.is_empty() {
+    let n = call.positional.len();
+    if n == 0 {
         return Err(error(
             format!("{}() needs an array to plot", kind.name()),
             call.span,
         ));
+    }
+    if kind == PlotKind::Imshow && n > 1 {
+        return Err(error("imshow() takes one 2-D array", call.positional[1]));
+    }
+    if matches!(kind, PlotKind::Plot | PlotKind::Scatter) && n > 1 && n % 2 == 1 {
+        let name = kind.name();
+        let mut e = error(
+            format!("this y has no x: {name}() takes y, or pairs x, y"),
+            call.positional[n - 1],
+        );
+        e.help = Some(format!("{name}(x, y1, x, y2) draws two series"));
+        return Err(e);
     }
     Ok(Some(call))
 }

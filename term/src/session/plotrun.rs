@@ -37,8 +37,9 @@ pub struct Rewritten {
     direct: HashMap<String, String>,
 }
 
-/// The hidden name of argument `arg` of plot `call`.
-fn hidden(call: usize, arg: usize) -> String {
+/// The hidden name of expression `arg` of plot `call`: its positional arguments, then its
+/// options whose value is an expression, in order.
+pub fn hidden(call: usize, arg: usize) -> String {
     format!("{HIDDEN}{call}_{arg}")
 }
 
@@ -168,20 +169,72 @@ impl Rewritten {
         };
         let mut out = Vec::new();
         for (k, call) in self.calls.iter().enumerate() {
-            let mut args = Vec::new();
-            let mut j = 0;
-            for &span in &call.positional {
-                args.push((span, value(hidden(k, j))));
-                j += 1;
-            }
-            let mut exprs = HashMap::new();
-            for o in call.options.iter().filter(|o| o.value == OptValue::Expr) {
-                exprs.insert(o.key.as_str(), value(hidden(k, j)));
-                j += 1;
-            }
+            let expr_options = || call.options.iter().filter(|o| o.value == OptValue::Expr);
+            let count = call.positional.len() + expr_options().count();
+            let values: Vec<&Value> = (0..count).map(|j| value(hidden(k, j))).collect();
+            check_dims(
+                call,
+                |j| value_shape(values[j]).len(),
+                |j| format!("has shape {}", shape_text(value_shape(values[j]))),
+            )?;
+            let args: Vec<(Span, &Value)> = call
+                .positional
+                .iter()
+                .copied()
+                .zip(values.iter().copied())
+                .collect();
+            let exprs: HashMap<&str, &Value> = expr_options()
+                .map(|o| o.key.as_str())
+                .zip(values[call.positional.len()..].iter().copied())
+                .collect();
             out.push(Output::Plot(build(call, &args, &exprs)?));
         }
         Ok(out)
+    }
+}
+
+/// Checks the number of dimensions of each expression of a plot before anything is drawn:
+/// `plot` and `scatter` take 1-D arrays, `imshow` a 2-D one (`hist` any), and `bins=`,
+/// `vmin=`, `vmax=` take numbers. Expressions are numbered as for [`hidden`]; `ndim(j)`
+/// gives the dimensions of expression `j` and `describe(j)` says what it is in the
+/// message ("has shape (3, 4)" from a value, "is 2-D" from a type check).
+pub fn check_dims(
+    call: &PlotCall,
+    ndim: impl Fn(usize) -> usize,
+    describe: impl Fn(usize) -> String,
+) -> Result<(), CellError> {
+    let name = call.kind.name();
+    let n = call.positional.len();
+    for (j, &span) in call.positional.iter().enumerate() {
+        let message = match call.kind {
+            PlotKind::Plot | PlotKind::Scatter if ndim(j) != 1 => {
+                let what = if n > 1 && j % 2 == 0 { "x" } else { "y" };
+                format!("{name}() needs 1-D arrays; {what} {}", describe(j))
+            }
+            PlotKind::Imshow if ndim(j) != 2 => {
+                format!("imshow() needs a 2-D array; this {}", describe(j))
+            }
+            _ => continue,
+        };
+        return Err(error(message, span));
+    }
+    let exprs = call.options.iter().filter(|o| o.value == OptValue::Expr);
+    for (j, o) in (n..).zip(exprs) {
+        if ndim(j) != 0 {
+            return Err(error(
+                format!("{}= takes a number, not an array", o.key),
+                o.value_span,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The shape of a value; a scalar has none.
+fn value_shape(value: &Value) -> &[usize] {
+    match value {
+        Value::Scalar(_) => &[],
+        Value::Array(a) => a.shape(),
     }
 }
 
@@ -238,13 +291,10 @@ fn floats(value: &Value, span: Span) -> Result<(Cow<'_, [f64]>, Vec<usize>), Cel
     Ok((values, shape))
 }
 
-/// A real scalar option (`bins=`, `vmin=`).
-fn scalar_option(value: &Value, span: Span, key: &str) -> Result<f64, CellError> {
-    let (v, shape) = floats(value, span)?;
-    if !shape.is_empty() {
-        return Err(error(format!("{key}= takes a number, not an array"), span));
-    }
-    Ok(v[0])
+/// A real scalar option (`bins=`, `vmin=`), which [`check_dims`] has found to be a number.
+fn scalar_option(value: &Value, span: Span) -> Result<f64, CellError> {
+    let (v, _) = floats(value, span)?;
+    Ok(v.first().copied().unwrap_or(f64::NAN))
 }
 
 fn shape_text(shape: &[usize]) -> String {
@@ -268,7 +318,7 @@ fn build(
     let ylabel = text("ylabel");
     let data = match call.kind {
         PlotKind::Plot | PlotKind::Scatter => {
-            let series = xy_series(call, args)?;
+            let series = xy_series(args)?;
             let labels = labels(call, series.len())?;
             let series = series
                 .into_iter()
@@ -298,7 +348,7 @@ fn build(
                 None => DEFAULT_BINS,
                 Some(o) => {
                     let v = match exprs.get("bins") {
-                        Some(v) => scalar_option(v, o.value_span, "bins")?,
+                        Some(v) => scalar_option(v, o.value_span)?,
                         None => f64::NAN,
                     };
                     if !(v.fract() == 0.0 && (1.0..=MAX_BINS as f64).contains(&v)) {
@@ -334,44 +384,16 @@ fn build(
 /// A series' data: x (`None` against the index) and y.
 type XY<'a> = (Option<Cow<'a, [f64]>>, Cow<'a, [f64]>);
 
-/// The series of `plot`/`scatter`: `(y)` or `(x, y, x, y, …)`, all 1-D, x and y of one
-/// length.
-fn xy_series<'a>(call: &PlotCall, args: &[(Span, &'a Value)]) -> Result<Vec<XY<'a>>, CellError> {
-    let one_d = |(span, v): (Span, &'a Value), what: &str| {
-        let (values, shape) = floats(v, span)?;
-        if shape.len() != 1 {
-            return Err(error(
-                format!(
-                    "{}() needs 1-D arrays; {what} has shape {}",
-                    call.kind.name(),
-                    shape_text(&shape)
-                ),
-                span,
-            ));
-        }
-        Ok(values)
-    };
+/// The series of `plot`/`scatter`: `(y)` or pairs `(x, y, x, y, …)` (as `plot_call`
+/// checked), all 1-D (as [`check_dims`] checked), x and y of one length.
+fn xy_series<'a>(args: &[(Span, &'a Value)]) -> Result<Vec<XY<'a>>, CellError> {
+    let one_d = |(span, v): (Span, &'a Value)| floats(v, span).map(|(values, _)| values);
     if args.len() == 1 {
-        return Ok(vec![(None, one_d(args[0], "y")?)]);
-    }
-    if args.len() % 2 == 1 {
-        let mut e = error(
-            format!(
-                "this y has no x: {}() takes y, or pairs x, y",
-                call.kind.name()
-            ),
-            args[args.len() - 1].0,
-        );
-        e.help = Some(format!(
-            "{}(x, y1, x, y2) draws two series",
-            call.kind.name()
-        ));
-        return Err(e);
+        return Ok(vec![(None, one_d(args[0])?)]);
     }
     let mut out = Vec::new();
-    for pair in args.chunks(2) {
-        let x = one_d(pair[0], "x")?;
-        let y = one_d(pair[1], "y")?;
+    for pair in args.chunks_exact(2) {
+        let (x, y) = (one_d(pair[0])?, one_d(pair[1])?);
         if x.len() != y.len() {
             return Err(error(
                 format!(
@@ -427,9 +449,7 @@ fn image(
     args: &[(Span, &Value)],
     exprs: &HashMap<&str, &Value>,
 ) -> Result<Image, CellError> {
-    if args.len() > 1 {
-        return Err(error("imshow() takes one 2-D array", args[1].0));
-    }
+    // `plot_call` checked that there is one array, and `check_dims` that it is 2-D.
     let (span, value) = args[0];
     let (values, shape) = floats(value, span)?;
     let &[rows, cols] = shape.as_slice() else {
@@ -457,7 +477,7 @@ fn image(
     let limit = |key: &str, default: f64| -> Result<f64, CellError> {
         match (call.options.iter().find(|o| o.key == key), exprs.get(key)) {
             (Some(o), Some(v)) => {
-                let x = scalar_option(v, o.value_span, key)?;
+                let x = scalar_option(v, o.value_span)?;
                 if x.is_finite() {
                     Ok(x)
                 } else {

@@ -7,8 +7,8 @@ use std::ops::Range;
 use vex_expr::check::OperandSig;
 
 use super::editor::is_word_char;
-use crate::session::plotparse::{open_at_end, statements};
-use crate::session::plotrun::{rewrite, Rewritten};
+use crate::session::plotparse::{open_at_end, statements, OptValue};
+use crate::session::plotrun::{check_dims, hidden, rewrite, Rewritten};
 use crate::session::{is_command, CellError, Command};
 
 /// An error in the input and the byte range it is about.
@@ -97,8 +97,8 @@ fn cell(text: &str, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
     }
 }
 
-/// Checks a cell whose plot statements are rewritten as assignments of their expressions;
-/// errors are placed back in the cell.
+/// Checks a cell whose plot statements are rewritten as assignments of their expressions,
+/// and the dimensions of those expressions; errors are placed back in the cell.
 fn plot_cell(rewritten: &Rewritten, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
     let source = rewritten.source.as_str();
     let place = |e: vex::Error| Some(Diagnostic::from_cell(rewritten.error(&e)));
@@ -107,7 +107,36 @@ fn plot_cell(rewritten: &Rewritten, vars: &[(String, OperandSig)]) -> Option<Dia
         Err(_) if vex_expr::parser::is_incomplete(source) => return None,
         Err(e) => return place(e),
     };
-    vex_expr::check(&ast, vars).err().and_then(place)
+    let checked = match vex_expr::check(&ast, vars) {
+        Ok(checked) => checked,
+        Err(e) => return place(e),
+    };
+    // The plots' expressions by their types' dimensions, as the session checks values.
+    let ndim = |name: &str| {
+        let found = checked.bindings.iter().find(|(n, _)| n == name);
+        found.map(|(_, t)| t.ndim)
+    };
+    rewritten.calls.iter().enumerate().find_map(|(k, call)| {
+        let dims: Option<Vec<usize>> = (0..)
+            .map(|j| ndim(&hidden(k, j)))
+            .take(
+                call.positional.len()
+                    + call
+                        .options
+                        .iter()
+                        .filter(|o| o.value == OptValue::Expr)
+                        .count(),
+            )
+            .collect();
+        let dims = dims?;
+        let describe = |j: usize| match dims[j] {
+            0 => "is a number".to_string(),
+            d => format!("is {d}-D"),
+        };
+        check_dims(call, |j| dims[j], describe)
+            .err()
+            .map(Diagnostic::from_cell)
+    })
 }
 
 /// Parses and checks code (without plot statements) that starts `offset` bytes into the
@@ -188,7 +217,10 @@ mod tests {
     fn correct_plot_statements_pass() {
         assert_eq!(at_end("plot(x, title=\"a (b\")"), None);
         assert_eq!(at_end("y = x * 2; hist(y, bins=20)"), None);
-        assert_eq!(at_end("y = x\nimshow(y, cmap=\"magma\", vmin=0)"), None);
+        assert_eq!(
+            at_end("y = x[:, None] * x\nimshow(y, cmap=\"magma\", vmin=0)"),
+            None
+        );
         assert_eq!(
             at_end("plot(x, sin(x), x, cos(x), labels=(\"s\", \"c\"))"),
             None
@@ -245,6 +277,34 @@ mod tests {
         let (m, at) = error_at("imshow(x, vmin=\"0\")");
         assert_eq!(m, "vmin= takes a number, not a string");
         assert_eq!(at, "\"0\"");
+    }
+
+    #[test]
+    fn plot_arguments_have_the_dimensions_the_plot_takes() {
+        let (m, at) = error_at("m = x[:, None] * x; plot(x, m)");
+        assert_eq!(m, "plot() needs 1-D arrays; y is 2-D");
+        assert_eq!(at, "m");
+        let (m, at) = error_at("scatter(sum(x), x)");
+        assert_eq!(m, "scatter() needs 1-D arrays; x is a number");
+        assert_eq!(at, "sum(x)");
+        let (m, at) = error_at("imshow(x, cmap=\"gray\")");
+        assert_eq!(m, "imshow() needs a 2-D array; this is 1-D");
+        assert_eq!(at, "x");
+        let (m, at) = error_at("hist(x, bins=x * 2)");
+        assert_eq!(m, "bins= takes a number, not an array");
+        assert_eq!(at, "x * 2");
+        assert_eq!(at_end("hist(x[:, None] * x, bins=sum(b))"), None);
+        assert_eq!(at_end("imshow(x[:, None] * x, vmin=-1, vmax=max(x))"), None);
+        // How many arrays each plot takes.
+        let (m, at) = error_at("plot(x, x, x)");
+        assert_eq!(
+            m,
+            "this y has no x: plot() takes y, or pairs x, y (plot(x, y1, x, y2) draws two series)"
+        );
+        assert_eq!(&at_end("plot(x, x, x)").unwrap().span, &Some(11..12));
+        assert_eq!(at, "x");
+        let (m, _) = error_at("imshow(x, x)");
+        assert_eq!(m, "imshow() takes one 2-D array");
     }
 
     #[test]
