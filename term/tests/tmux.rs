@@ -130,6 +130,10 @@ fn the_repl_in_a_real_terminal() {
     let pane = tmux.wait_text("a", "^^^^");
     assert!(pane.contains("error: unknown function 'sinn'"), "{pane}");
     assert!(pane.contains("1 | sinn(x)"), "{pane}");
+    // Plot statements are checked while typing too; the line is then abandoned.
+    tmux.type_text("a", "plot(x, x, titel=\"t\")");
+    tmux.wait_text("a", "plot() has no option 'titel' (did you mean 'title'?)");
+    tmux.press("a", &["C-u"]);
 
     // History: Up twice recalls `x * 2`, which runs again.
     tmux.press("a", &["Up", "Up"]);
@@ -167,7 +171,10 @@ fn the_repl_in_a_real_terminal() {
     tmux.wait_text("a", "saved 7 cells to");
     let saved = std::fs::read_to_string(&notebook).expect("the notebook");
     assert!(saved.contains("```vex\nx * 2\n```\n```output\n"), "{saved}");
-    tmux.type_text("a", &format!(":open {}", notebook.display()));
+    // Tab completes the notebook's file name (the only `.md` file in the folder).
+    tmux.type_text("a", &format!(":open {}/s", dir.path().display()));
+    tmux.press("a", &["Tab"]);
+    tmux.wait_text("a", &format!(":open {}", notebook.display()));
     tmux.press("a", &["Enter"]);
     let pane = tmux.wait_for("a", "the notebook's cells", |t| {
         t.matches(result).count() == 4 && t.lines().filter(|l| l.trim_end() == "5.0").count() == 2
