@@ -59,7 +59,7 @@ impl AdapterSummary {
             f64: features.contains(wgpu::Features::SHADER_F64),
             int64: features.contains(wgpu::Features::SHADER_INT64),
             max_buffer_size: limits.max_buffer_size,
-            max_storage_binding: limits.max_storage_buffer_binding_size as u64,
+            max_storage_binding: limits.max_storage_buffer_binding_size,
             max_workgroups_per_dimension: limits.max_compute_workgroups_per_dimension,
             max_invocations_per_workgroup: limits.max_compute_invocations_per_workgroup,
         }
@@ -114,6 +114,8 @@ pub struct Device {
     summary: AdapterSummary,
     lost: Arc<Mutex<Option<String>>>,
     timeout: Duration,
+    /// Whether float64 `fma` rounds once here, measured on first use.
+    pub(crate) fma_fused: std::sync::OnceLock<bool>,
 }
 
 impl std::fmt::Debug for Device {
@@ -153,6 +155,7 @@ impl Device {
             summary,
             lost,
             timeout: DEFAULT_TIMEOUT,
+            fma_fused: std::sync::OnceLock::new(),
         })
     }
 

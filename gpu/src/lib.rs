@@ -6,6 +6,7 @@
 //! both backends compute the same bits.
 
 pub mod device;
+pub mod dispatch;
 pub mod error;
 pub mod wgsl;
 
