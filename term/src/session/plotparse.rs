@@ -66,6 +66,15 @@ pub struct PlotCall {
     pub options: Vec<Opt>,
 }
 
+impl PlotCall {
+    /// How many vex expressions the statement has: its positional arguments, then the
+    /// options whose value is an expression (the order of the session's hidden names).
+    pub fn expression_count(&self) -> usize {
+        let options = self.options.iter().filter(|o| o.value == OptValue::Expr);
+        self.positional.len() + options.count()
+    }
+}
+
 /// A keyword option `key=value`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Opt {

@@ -170,8 +170,9 @@ impl Rewritten {
         let mut out = Vec::new();
         for (k, call) in self.calls.iter().enumerate() {
             let expr_options = || call.options.iter().filter(|o| o.value == OptValue::Expr);
-            let count = call.positional.len() + expr_options().count();
-            let values: Vec<&Value> = (0..count).map(|j| value(hidden(k, j))).collect();
+            let values: Vec<&Value> = (0..call.expression_count())
+                .map(|j| value(hidden(k, j)))
+                .collect();
             check_dims(
                 call,
                 |j| value_shape(values[j]).len(),

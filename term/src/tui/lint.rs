@@ -1,13 +1,14 @@
 //! Errors found while typing: the input is parsed and type-checked against the session's
 //! variables (their dtypes and dimensions), never evaluated, so that a misspelt function
-//! or a dtype mismatch shows before Enter.
+//! or a dtype mismatch shows before Enter. Plot statements are taken apart by the
+//! session's own parser, so their options and arguments are checked the same way.
 
 use std::ops::Range;
 
 use vex_expr::check::OperandSig;
 
 use super::editor::is_word_char;
-use crate::session::plotparse::{open_at_end, statements, OptValue};
+use crate::session::plotparse::{open_at_end, statements};
 use crate::session::plotrun::{check_dims, hidden, rewrite, Rewritten};
 use crate::session::{is_command, CellError, Command};
 
@@ -117,16 +118,8 @@ fn plot_cell(rewritten: &Rewritten, vars: &[(String, OperandSig)]) -> Option<Dia
         found.map(|(_, t)| t.ndim)
     };
     rewritten.calls.iter().enumerate().find_map(|(k, call)| {
-        let dims: Option<Vec<usize>> = (0..)
+        let dims: Option<Vec<usize>> = (0..call.expression_count())
             .map(|j| ndim(&hidden(k, j)))
-            .take(
-                call.positional.len()
-                    + call
-                        .options
-                        .iter()
-                        .filter(|o| o.value == OptValue::Expr)
-                        .count(),
-            )
             .collect();
         let dims = dims?;
         let describe = |j: usize| match dims[j] {
