@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use ratatui_image::picker::cap_parser::Response;
+use ratatui_image::picker::cap_parser::{Parser, Response};
 
 use super::{Detection, Graphics, Protocol, DEFAULT_CELL};
 
@@ -95,6 +95,64 @@ impl Env {
 pub struct Answers {
     pub responses: Vec<Response>,
     pub complete: bool,
+    /// Its name and version, from XTVERSION (`kitty(0.26.5)`, `tmux 3.3a`), where it
+    /// answers that.
+    pub version: Option<String>,
+}
+
+/// Reads a terminal's answers as their bytes arrive.
+pub struct Reader {
+    parser: Parser,
+    raw: Vec<u8>,
+    pub answers: Answers,
+}
+
+impl Reader {
+    pub fn new() -> Reader {
+        Reader {
+            parser: Parser::new(),
+            raw: Vec::new(),
+            answers: Answers::default(),
+        }
+    }
+
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.raw.extend_from_slice(bytes);
+        for &byte in bytes {
+            for response in self.parser.push(char::from(byte)) {
+                match response {
+                    Response::Status => self.answers.complete = true,
+                    other => self.answers.responses.push(other),
+                }
+            }
+        }
+        if self.answers.version.is_none() {
+            self.answers.version = xtversion(&self.raw);
+        }
+    }
+}
+
+/// The text of an XTVERSION answer (`ESC P > | text ESC \`), which ratatui-image's
+/// parser skips.
+fn xtversion(raw: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(raw);
+    let start = text.find("\x1bP>|")? + 4;
+    let end = start + text[start..].find("\x1b\\")?;
+    Some(text[start..end].to_string())
+}
+
+/// Whether a terminal that answers kitty's graphics query shows images by Unicode
+/// placeholders (which ratatui-image writes): kitty from 0.28; other terminals that
+/// answer (Ghostty) do.
+fn has_placeholders(version: Option<&str>) -> bool {
+    let Some(v) = version.and_then(|v| v.strip_prefix("kitty(")) else {
+        return true;
+    };
+    let mut numbers = v.trim_end_matches(')').split('.').map(|n| n.parse::<u32>());
+    match (numbers.next(), numbers.next()) {
+        (Some(Ok(major)), Some(Ok(minor))) => (major, minor) >= (0, 28),
+        _ => true,
+    }
 }
 
 /// The detection from the answers, the environment, and the cell size the kernel knows
@@ -102,7 +160,8 @@ pub struct Answers {
 pub fn interpret(answers: &Answers, env: &Env, kernel_cell: Option<(u16, u16)>) -> Detection {
     let has = |r: &Response| answers.responses.contains(r);
     let trusted = !env.no_kitty_or_sixel();
-    let protocol = if trusted && has(&Response::Kitty) {
+    let old_kitty = has(&Response::Kitty) && !has_placeholders(answers.version.as_deref());
+    let protocol = if trusted && has(&Response::Kitty) && !old_kitty {
         Some(Protocol::Kitty)
     } else if env.iterm2() {
         Some(Protocol::Iterm2)
@@ -120,6 +179,11 @@ pub fn interpret(answers: &Answers, env: &Env, kernel_cell: Option<(u16, u16)>) 
         format!("no answer within {} ms", TIMEOUT.as_millis())
     } else if protocol.is_some() {
         "the terminal does not tell its cell size in pixels".into()
+    } else if old_kitty {
+        format!(
+            "{} predates kitty's Unicode placeholders (0.28)",
+            answers.version.as_deref().unwrap_or("kitty")
+        )
     } else if env.tmux {
         "tmux reports no sixel support".into()
     } else {
@@ -182,7 +246,7 @@ fn kernel_cell() -> Option<(u16, u16)> {
 /// Sends the query and reads the answers until the status report or the timeout.
 #[cfg(unix)]
 fn ask(timeout: Duration) -> std::io::Result<Answers> {
-    use ratatui_image::picker::cap_parser::{Parser, QueryStdioOptions};
+    use ratatui_image::picker::cap_parser::QueryStdioOptions;
     use rustix::event::{poll, PollFd, PollFlags, Timespec};
     use std::io::Write;
     use std::os::fd::AsFd;
@@ -192,17 +256,17 @@ fn ask(timeout: Duration) -> std::io::Result<Answers> {
         kitty_compression: true,
         ..QueryStdioOptions::default()
     };
-    let query = Parser::query(false, options);
+    // XTVERSION first: ratatui-image's query ends with the status report.
+    let query = format!("\x1b[>q{}", Parser::query(false, options));
     let mut out = std::io::stdout().lock();
     out.write_all(query.as_bytes())?;
     out.flush()?;
     let stdin = std::io::stdin();
     let fd = stdin.as_fd();
     let deadline = Instant::now() + timeout;
-    let mut parser = Parser::new();
-    let mut answers = Answers::default();
+    let mut reader = Reader::new();
     let mut buf = [0u8; 256];
-    while !answers.complete {
+    while !reader.answers.complete {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;
@@ -222,19 +286,12 @@ fn ask(timeout: Duration) -> std::io::Result<Answers> {
         if n == 0 {
             break;
         }
-        for &byte in &buf[..n] {
-            for response in parser.push(char::from(byte)) {
-                match response {
-                    Response::Status => answers.complete = true,
-                    other => answers.responses.push(other),
-                }
-            }
-        }
+        reader.feed(&buf[..n]);
     }
     // A terminal that does not know the kitty query may have printed it.
     out.write_all(b"\r\x1b[2K")?;
     out.flush()?;
-    Ok(answers)
+    Ok(reader.answers)
 }
 
 #[cfg(not(unix))]
@@ -245,21 +302,14 @@ fn ask(_timeout: Duration) -> std::io::Result<Answers> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui_image::picker::cap_parser::Parser;
 
-    /// The answers a terminal gives, as bytes on stdin.
+    /// The answers a terminal gives, as bytes on stdin, arriving in small pieces.
     fn answers(bytes: &str) -> Answers {
-        let mut parser = Parser::new();
-        let mut a = Answers::default();
-        for c in bytes.chars() {
-            for r in parser.push(c) {
-                match r {
-                    Response::Status => a.complete = true,
-                    other => a.responses.push(other),
-                }
-            }
+        let mut reader = Reader::new();
+        for piece in bytes.as_bytes().chunks(5) {
+            reader.feed(piece);
         }
-        a
+        reader.answers
     }
 
     fn env(term: &str, program: &str) -> Env {
@@ -297,6 +347,20 @@ mod tests {
             Some((7, 15)),
         );
         assert_eq!(foot.found.map(|g| g.cell), Some((7, 15)));
+        // kitty before 0.28 answers the query but has no Unicode placeholders.
+        let old = format!("\x1bP>|kitty(0.26.5)\x1b\\{KITTY}");
+        let d = interpret(&answers(&old), &env("xterm-kitty", ""), None);
+        assert_eq!(d.found, None);
+        assert_eq!(
+            d.note,
+            "kitty(0.26.5) predates kitty's Unicode placeholders (0.28)"
+        );
+        let new = format!("\x1bP>|kitty(0.35.2)\x1b\\{KITTY}");
+        let d = interpret(&answers(&new), &env("xterm-kitty", ""), None);
+        assert_eq!(d.found.map(|g| g.protocol), Some(Protocol::Kitty));
+        let ghostty = format!("\x1bP>|ghostty 1.1.3\x1b\\{KITTY}");
+        let d = interpret(&answers(&ghostty), &env("xterm-ghostty", "ghostty"), None);
+        assert_eq!(d.found.map(|g| g.protocol), Some(Protocol::Kitty));
         // Neither: a protocol cannot be sized, so text.
         let unsized_ = interpret(&answers("\x1b[?62;4;22c\x1b[0n"), &env("foot", ""), None);
         assert_eq!(unsized_.found, None);
