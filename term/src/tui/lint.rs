@@ -51,7 +51,7 @@ pub use crate::session::plotparse::NAMES as PLOT_STATEMENTS;
 /// end of the input (`cursor` there, the span ending with it).
 pub fn diagnose(text: &str, cursor: usize, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
     let found = if is_command(text) {
-        command(text, vars)
+        command(text, cursor == text.len(), vars)
     } else {
         cell(text, vars)
     }?;
@@ -62,10 +62,13 @@ pub fn diagnose(text: &str, cursor: usize, vars: &[(String, OperandSig)]) -> Opt
     (!typing).then_some(found)
 }
 
-fn command(text: &str, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
+/// Checks a `:command`. One that another word at the cursor would complete (`:load FILE
+/// as` with its name to come) is not an error yet.
+fn command(text: &str, at_end: bool, vars: &[(String, OperandSig)]) -> Option<Diagnostic> {
     match Command::parse(text) {
         Ok((Command::Time(expr) | Command::Explain(expr), offset)) => code(&expr, offset, vars),
         Ok(_) => None,
+        Err(_) if at_end && Command::parse(&format!("{text} x")).is_ok() => None,
         Err(e) => Some(Diagnostic {
             message: e
                 .help
@@ -379,5 +382,15 @@ mod tests {
         assert_eq!(d.span, Some(6..10));
         // `:del` with its names still to come.
         assert_eq!(at_end(":del"), None);
+        // Arguments still to come.
+        assert_eq!(at_end(":load a.npy as"), None);
+        assert_eq!(at_end(":load a.npy as "), None);
+        assert_eq!(at_end(":save x "), None);
+        assert_eq!(at_end(":saveplot 2 "), None);
+        // Too many, or with the cursor elsewhere.
+        let d = at_end(":load a.npy as b c").unwrap();
+        assert_eq!(d.message, "usage: :load FILE [as NAME]");
+        assert_eq!(d.span, Some(6..18));
+        assert!(diagnose(":load a.npy as ", 3, &vars()).is_some());
     }
 }
