@@ -59,6 +59,9 @@ impl Raster {
     }
 
     fn fill(&mut self, (x0, y0, x1, y1): (i64, i64, i64, i64), color: [u8; 3], alpha: f64) {
+        // Clipped first: a rectangle may reach far outside (see [`FAR`]).
+        let (x0, x1) = (x0.max(0), x1.min(i64::from(self.width)));
+        let (y0, y1) = (y0.max(0), y1.min(i64::from(self.height)));
         for y in y0..y1 {
             for x in x0..x1 {
                 self.blend(x, y, color, alpha);
@@ -210,13 +213,18 @@ struct Frame {
     y: (f64, f64),
 }
 
+/// Pixel positions are kept within this many pixels of the image: with data near f64's
+/// limits an axis span overflows to infinity, and `as i64` of an infinite position
+/// saturates to a value that the drawing code's `+ 1` would overflow.
+const FAR: f64 = 1e6;
+
 impl Frame {
     fn px(&self, x: f64) -> f64 {
-        self.left + (x - self.x.0) / (self.x.1 - self.x.0) * self.width
+        (self.left + (x - self.x.0) / (self.x.1 - self.x.0) * self.width).clamp(-FAR, FAR)
     }
 
     fn py(&self, y: f64) -> f64 {
-        self.top + (self.y.1 - y) / (self.y.1 - self.y.0) * self.height
+        (self.top + (self.y.1 - y) / (self.y.1 - self.y.0) * self.height).clamp(-FAR, FAR)
     }
 
     fn rect(&self) -> (i64, i64, i64, i64) {

@@ -229,3 +229,27 @@ fn decode(path: &std::path::Path) -> (png::OutputInfo, Vec<u8>) {
     buf.truncate(info.buffer_size());
     (info, buf)
 }
+
+#[test]
+fn huge_values_draw_without_overflow() {
+    // Values near f64's limit put the frame's ends at infinity: pixel positions are
+    // clamped rather than overflowing (a debug build panicked on `x + 1`).
+    let hist: PlotSpec = serde_json::from_str(
+        r#"{"data":{"hist":{"range":[-2.247117487993712e+307,5611396.0],"sets":[{"label":null,
+        "counts":[1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,499],"skipped":0}]}},
+        "title":null,"xlabel":null,"ylabel":null}"#,
+    )
+    .unwrap();
+    let v = [-2.247117487993712e307, 5611396.0, 1.7e308];
+    let line = PlotSpec {
+        data: PlotData::Line(vec![series(None, v.to_vec(), v.to_vec())]),
+        title: None,
+        xlabel: None,
+        ylabel: None,
+    };
+    for spec in [hist, line] {
+        let r = raster::draw(&spec, (660, 312));
+        assert_eq!((r.width, r.height, r.pixels.len()), (660, 312, 660 * 312));
+        assert_eq!(text::lines(&spec, 60, 16, false).len(), 16);
+    }
+}
