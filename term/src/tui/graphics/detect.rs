@@ -224,8 +224,10 @@ pub fn detect() -> Detection {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return interpret_skipped(&env, "not a terminal".into());
     }
-    let answers = ask(TIMEOUT).unwrap_or_default();
-    interpret(&answers, &env, kernel_cell())
+    match ask(TIMEOUT) {
+        Ok(answers) => interpret(&answers, &env, kernel_cell()),
+        Err(e) => interpret_skipped(&env, format!("the query failed: {e}")),
+    }
 }
 
 fn interpret_skipped(env: &Env, why: String) -> Detection {
@@ -296,7 +298,10 @@ fn ask(timeout: Duration) -> std::io::Result<Answers> {
 
 #[cfg(not(unix))]
 fn ask(_timeout: Duration) -> std::io::Result<Answers> {
-    Ok(Answers::default())
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "only asked on Unix",
+    ))
 }
 
 #[cfg(test)]
