@@ -42,36 +42,60 @@ pub fn grid(n: u64, max_dim: u32) -> Result<(u32, u32), GpuError> {
 const MIN_BINDING: usize = 16;
 
 impl Device {
-    /// Compiles `code`, binds `inputs` as read-only storage buffers 0.. and a read-write
-    /// output of `out_bytes` bytes after them (group 0), runs `main` over `n` invocations
-    /// and returns the output's bytes.
+    /// Compiles `code`, binds `inputs` as read-only storage buffers 0.. and one
+    /// read-write buffer per entry of `outputs` (its size in bytes) after them (group 0),
+    /// runs `main` over `n` invocations and returns the outputs' bytes.
     pub fn run_shader(
         &self,
         code: &str,
         inputs: &[&[u8]],
-        out_bytes: u64,
+        outputs: &[u64],
         n: u64,
-    ) -> Result<Vec<u8>, GpuError> {
+    ) -> Result<Vec<Vec<u8>>, GpuError> {
         self.check_lost()?;
-        if out_bytes == 0 || n == 0 {
-            return Ok(vec![0; out_bytes as usize]);
+        if n == 0 {
+            return Ok(outputs.iter().map(|&len| vec![0; len as usize]).collect());
         }
         let (x, y) = grid(n, self.summary().max_workgroups_per_dimension)?;
         let d = &self.device;
-        let (pipeline, buffers, output, staging) = self.scoped(|| {
+        let storage = |binding: u32, read_only: bool| wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Storage { read_only },
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        };
+        let (pipeline, layout, buffers, staging) = self.scoped(|| {
             let module = d.create_shader_module(wgpu::ShaderModuleDescriptor {
                 label: Some("vex kernel"),
                 source: wgpu::ShaderSource::Wgsl(code.into()),
             });
+            // An explicit layout: every binding is there even where the shader does not
+            // use it (an automatic layout would drop it and refuse the bind group).
+            let entries: Vec<wgpu::BindGroupLayoutEntry> = (0..inputs.len() + outputs.len())
+                .map(|k| storage(k as u32, k < inputs.len()))
+                .collect();
+            let layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some("vex bindings"),
+                entries: &entries,
+            });
+            let pipeline_layout = d.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some("vex kernel"),
+                bind_group_layouts: &[Some(&layout)],
+                immediate_size: 0,
+            });
             let pipeline = d.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
                 label: Some("vex kernel"),
-                layout: None,
+                layout: Some(&pipeline_layout),
                 module: &module,
                 entry_point: Some("main"),
                 compilation_options: Default::default(),
                 cache: None,
             });
-            let buffers: Vec<wgpu::Buffer> = inputs
+            let mut buffers: Vec<wgpu::Buffer> = inputs
                 .iter()
                 .map(|bytes| {
                     let mut padded = bytes.to_vec();
@@ -83,24 +107,27 @@ impl Device {
                     })
                 })
                 .collect();
-            let output = d.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("vex output"),
-                size: out_bytes,
-                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
-                mapped_at_creation: false,
-            });
-            let staging = d.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("vex readback"),
-                size: out_bytes,
-                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            });
-            (pipeline, buffers, output, staging)
+            let mut staging = Vec::new();
+            for &len in outputs {
+                let size = len.max(MIN_BINDING as u64);
+                buffers.push(d.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("vex output"),
+                    size,
+                    usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+                    mapped_at_creation: false,
+                }));
+                staging.push(d.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("vex readback"),
+                    size,
+                    usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                }));
+            }
+            (pipeline, layout, buffers, staging)
         })?;
         self.scoped(|| {
             let entries: Vec<wgpu::BindGroupEntry> = buffers
                 .iter()
-                .chain(std::iter::once(&output))
                 .enumerate()
                 .map(|(k, b)| wgpu::BindGroupEntry {
                     binding: k as u32,
@@ -109,7 +136,7 @@ impl Device {
                 .collect();
             let bind = d.create_bind_group(&wgpu::BindGroupDescriptor {
                 label: Some("vex bindings"),
-                layout: &pipeline.get_bind_group_layout(0),
+                layout: &layout,
                 entries: &entries,
             });
             let mut encoder = d.create_command_encoder(&Default::default());
@@ -119,27 +146,40 @@ impl Device {
                 pass.set_bind_group(0, &bind, &[]);
                 pass.dispatch_workgroups(x, y, 1);
             }
-            encoder.copy_buffer_to_buffer(&output, 0, &staging, 0, out_bytes);
+            for (out, stage) in buffers[inputs.len()..].iter().zip(&staging) {
+                encoder.copy_buffer_to_buffer(out, 0, stage, 0, stage.size());
+            }
             self.queue.submit([encoder.finish()]);
         })?;
         self.wait()?;
-        let slice = staging.slice(..);
         let (send, recv) = std::sync::mpsc::channel();
-        slice.map_async(wgpu::MapMode::Read, move |r| {
-            let _ = send.send(r);
-        });
-        self.wait()?;
-        match recv.try_recv() {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(GpuError::Map(e.to_string())),
-            Err(_) => return Err(GpuError::Map("the mapping did not complete".into())),
+        for (k, stage) in staging.iter().enumerate() {
+            let send = send.clone();
+            stage.slice(..).map_async(wgpu::MapMode::Read, move |r| {
+                let _ = send.send((k, r));
+            });
         }
-        let bytes = slice
-            .get_mapped_range()
-            .map_err(|e| GpuError::Map(e.to_string()))?
-            .to_vec();
-        staging.unmap();
-        Ok(bytes)
+        drop(send);
+        self.wait()?;
+        let mut mapped = 0;
+        while let Ok((_, r)) = recv.try_recv() {
+            r.map_err(|e| GpuError::Map(e.to_string()))?;
+            mapped += 1;
+        }
+        if mapped != staging.len() {
+            return Err(GpuError::Map("a mapping did not complete".into()));
+        }
+        let mut result = Vec::with_capacity(outputs.len());
+        for (stage, &len) in staging.iter().zip(outputs) {
+            let view = stage
+                .slice(..)
+                .get_mapped_range()
+                .map_err(|e| GpuError::Map(e.to_string()))?;
+            result.push(view[..len as usize].to_vec());
+            drop(view);
+            stage.unmap();
+        }
+        Ok(result)
     }
 }
 
@@ -166,8 +206,8 @@ impl Device {
         let x = 1.0 + 2f64.powi(-30);
         let c = -(1.0 + 2f64.powi(-29));
         let input: Vec<u8> = [x, c].iter().flat_map(|v| v.to_le_bytes()).collect();
-        let out = self.run_shader(&code, &[&input], 8, 1)?;
-        let got = f64::from_le_bytes(out[..8].try_into().expect("8 bytes"));
+        let out = self.run_shader(&code, &[&input], &[8], 1)?;
+        let got = f64::from_le_bytes(out[0][..8].try_into().expect("8 bytes"));
         let fused = got == 2f64.powi(-60);
         Ok(*self.fma_fused.get_or_init(|| fused))
     }

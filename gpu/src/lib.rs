@@ -5,9 +5,11 @@
 //! transcendental functions from the same [`vex_expr::vmath`] algorithms the JIT uses, so
 //! both backends compute the same bits.
 
+pub mod codegen;
 pub mod device;
 pub mod dispatch;
 pub mod error;
+pub mod run;
 pub mod wgsl;
 
 pub use device::{devices, AdapterSummary, Device};

@@ -35,9 +35,10 @@ fn run(device: &Device, call: &str, xs: &[f64], n: usize) -> Vec<f64> {
     );
     let bytes: Vec<u8> = xs.iter().flat_map(|x| x.to_le_bytes()).collect();
     let out = device
-        .run_shader(&code, &[&bytes], 8 * n as u64, n as u64)
+        .run_shader(&code, &[&bytes], &[8 * n as u64], n as u64)
         .unwrap();
-    out.chunks_exact(8)
+    out[0]
+        .chunks_exact(8)
         .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
         .collect()
 }

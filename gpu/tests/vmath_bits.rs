@@ -105,9 +105,10 @@ fn run(device: &Device, lib: &MathLibrary, name: &str, args: &[&[f64]]) -> Vec<f
     );
     let refs: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();
     let out = device
-        .run_shader(&code, &refs, 8 * n as u64, n as u64)
+        .run_shader(&code, &refs, &[8 * n as u64], n as u64)
         .unwrap_or_else(|e| panic!("{name}: {e}\n{code}"));
-    out.chunks_exact(8)
+    out[0]
+        .chunks_exact(8)
         .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
         .collect()
 }
