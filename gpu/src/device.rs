@@ -114,6 +114,9 @@ pub struct Device {
     summary: AdapterSummary,
     lost: Arc<Mutex<Option<String>>>,
     timeout: Duration,
+    /// The most workgroups per dispatch dimension this wrapper uses (the adapter's
+    /// limit unless lowered with [`Device::limit_workgroups`]).
+    pub(crate) max_groups: u32,
     /// Whether float64 `fma` rounds once here, measured on first use.
     pub(crate) fma_fused: std::sync::OnceLock<bool>,
 }
@@ -152,6 +155,7 @@ impl Device {
         Ok(Device {
             device,
             queue,
+            max_groups: summary.max_workgroups_per_dimension,
             summary,
             lost,
             timeout: DEFAULT_TIMEOUT,
@@ -167,6 +171,13 @@ impl Device {
     /// Changes how long [`Device::wait`] waits before giving up.
     pub fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = timeout;
+    }
+
+    /// Uses at most `n` (at least 1) workgroups per dispatch dimension, below the
+    /// adapter's limit: large dispatches then take the two-dimensional layout at small
+    /// sizes, which is how the tests exercise it.
+    pub fn limit_workgroups(&mut self, n: u32) {
+        self.max_groups = n.clamp(1, self.summary.max_workgroups_per_dimension);
     }
 
     /// Whether kernels may use float64 (and so the float64 math library).

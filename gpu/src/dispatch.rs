@@ -56,7 +56,7 @@ impl Device {
         if n == 0 {
             return Ok(outputs.iter().map(|&len| vec![0; len as usize]).collect());
         }
-        let (x, y) = grid(n, self.summary().max_workgroups_per_dimension)?;
+        let (x, y) = grid(n, self.max_groups)?;
         let d = &self.device;
         let storage = |binding: u32, read_only: bool| wgpu::BindGroupLayoutEntry {
             binding,

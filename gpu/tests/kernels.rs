@@ -287,6 +287,96 @@ fn math_functions_agree_within_the_documented_bound() {
 }
 
 #[test]
+fn dispatches_beyond_the_per_dimension_limit_use_two_dimensions() {
+    let mut device = Device::new().unwrap();
+    // 1025 points are 17 workgroups: with 5 per dimension, a 5 x 4 grid with 3 to spare.
+    device.limit_workgroups(5);
+    let mut rng = Rng(5);
+    check(
+        &device,
+        &mut rng,
+        "a * b + c",
+        "float64",
+        &[&[1025], &[1025], &[1025]],
+        0,
+    );
+    check(
+        &device,
+        &mut rng,
+        "a - b",
+        "int32",
+        &[&[7, 150], &[150], &[7, 1]],
+        0,
+    );
+    // 64 · 2 · 2 = 256 invocations at most: 1025 points do not fit.
+    device.limit_workgroups(2);
+    let a = ndarray::Array1::<f32>::zeros(1025).into_dyn();
+    let program = compile("a + 1", &[("a", Operand::from(&a))]).unwrap();
+    let err = device
+        .run_program(&program, &[a.view().into()])
+        .unwrap_err();
+    assert!(matches!(err, GpuError::Unsupported(_)), "{err}");
+}
+
+mod random_programs {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A shape of up to 3 axes from lengths around the workgroup size.
+    fn shape() -> impl Strategy<Value = Vec<usize>> {
+        prop::collection::vec(
+            prop::sample::select(vec![0usize, 1, 2, 3, 5, 63, 64, 65]),
+            0..=3,
+        )
+        .prop_filter("not too large", |s| s.iter().product::<usize>() <= 20_000)
+    }
+
+    /// `shape` broadcast-compatible with an operand: some axes set to 1, some leading
+    /// axes dropped.
+    fn broadcast_of(shape: Vec<usize>) -> impl Strategy<Value = Vec<usize>> {
+        let n = shape.len();
+        (prop::collection::vec(any::<bool>(), n), 0..=n).prop_map(move |(ones, drop)| {
+            shape
+                .iter()
+                .zip(&ones)
+                .map(|(&d, &one)| if one { 1 } else { d })
+                .skip(drop)
+                .collect()
+        })
+    }
+
+    const EXPRS: [&str; 6] = [
+        "a + b * c",
+        "where(a > b, c, a - b)",
+        "(a == c) | (b < c)",
+        "a * a - b * c",
+        "-(a - c) + b",
+        "where(a != a, b, c)",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn agree_with_the_interpreter(
+            (sa, sb, sc) in shape().prop_flat_map(|s| (Just(s.clone()), broadcast_of(s.clone()), broadcast_of(s))),
+            expr in prop::sample::select(EXPRS.to_vec()),
+            dtype in prop::sample::select(vec!["float64", "float32", "int32", "uint32"]),
+            seed in any::<u64>(),
+        ) {
+            let device = shared_device();
+            let mut rng = Rng(seed | 1);
+            check(device, &mut rng, expr, dtype, &[&sa, &sb, &sc], 0);
+        }
+    }
+
+    /// One device for every case (opening one per case would dominate the run).
+    fn shared_device() -> &'static Device {
+        static DEVICE: std::sync::OnceLock<Device> = std::sync::OnceLock::new();
+        DEVICE.get_or_init(|| Device::new().unwrap())
+    }
+}
+
+#[test]
 fn what_the_gpu_can_not_compute_is_refused_with_the_reason() {
     let device = Device::new().unwrap();
     let a = ndarray::array![1i64, 2, 3].into_dyn();
