@@ -161,8 +161,12 @@ pub fn interpret(answers: &Answers, env: &Env, kernel_cell: Option<(u16, u16)>) 
     let has = |r: &Response| answers.responses.contains(r);
     let trusted = !env.no_kitty_or_sixel();
     let old_kitty = has(&Response::Kitty) && !has_placeholders(answers.version.as_deref());
-    let protocol = if trusted && has(&Response::Kitty) && !old_kitty {
-        Some(Protocol::Kitty)
+    let protocol = if trusted && has(&Response::Kitty) {
+        Some(if old_kitty {
+            Protocol::KittyPlaced
+        } else {
+            Protocol::Kitty
+        })
     } else if env.iterm2() {
         Some(Protocol::Iterm2)
     } else if trusted && has(&Response::Sixel) {
@@ -179,11 +183,6 @@ pub fn interpret(answers: &Answers, env: &Env, kernel_cell: Option<(u16, u16)>) 
         format!("no answer within {} ms", TIMEOUT.as_millis())
     } else if protocol.is_some() {
         "the terminal does not tell its cell size in pixels".into()
-    } else if old_kitty {
-        format!(
-            "{} predates kitty's Unicode placeholders (0.28)",
-            answers.version.as_deref().unwrap_or("kitty")
-        )
     } else if env.tmux {
         "tmux reports no sixel support".into()
     } else {
@@ -352,14 +351,10 @@ mod tests {
             Some((7, 15)),
         );
         assert_eq!(foot.found.map(|g| g.cell), Some((7, 15)));
-        // kitty before 0.28 answers the query but has no Unicode placeholders.
+        // kitty before 0.28 has no Unicode placeholders: its images are placed.
         let old = format!("\x1bP>|kitty(0.26.5)\x1b\\{KITTY}");
         let d = interpret(&answers(&old), &env("xterm-kitty", ""), None);
-        assert_eq!(d.found, None);
-        assert_eq!(
-            d.note,
-            "kitty(0.26.5) predates kitty's Unicode placeholders (0.28)"
-        );
+        assert_eq!(d.found.map(|g| g.protocol), Some(Protocol::KittyPlaced));
         let new = format!("\x1bP>|kitty(0.35.2)\x1b\\{KITTY}");
         let d = interpret(&answers(&new), &env("xterm-kitty", ""), None);
         assert_eq!(d.found.map(|g| g.protocol), Some(Protocol::Kitty));

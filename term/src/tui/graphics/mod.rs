@@ -14,6 +14,9 @@ use crate::session::PlotMode;
 pub enum Protocol {
     /// kitty's graphics protocol, with Unicode placeholders (kitty, Ghostty).
     Kitty,
+    /// kitty's graphics protocol, the image placed at the cursor (kitty before 0.28,
+    /// which has no placeholders).
+    KittyPlaced,
     /// DEC sixels (xterm -ti vt340, foot, mlterm, Windows Terminal, tmux built with them).
     Sixel,
     /// iTerm2's inline images (iTerm2, WezTerm, mintty, VS Code).
@@ -24,6 +27,7 @@ impl Protocol {
     pub fn name(self) -> &'static str {
         match self {
             Protocol::Kitty => "kitty graphics",
+            Protocol::KittyPlaced => "kitty graphics (placed at the cursor)",
             Protocol::Sixel => "sixel",
             Protocol::Iterm2 => "iTerm2 inline images",
         }

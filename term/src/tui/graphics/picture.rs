@@ -7,7 +7,9 @@
 //! kitty images are cells (ratatui-image's `Image` widget writes Unicode placeholders that
 //! kitty replaces with the image), so they go in as inserted lines. Sixel and iTerm2 images
 //! are one escape sequence that paints a block of cells: `insert_before` reserves blank
-//! rows, and the sequence is written at their top-left corner.
+//! rows, and the sequence is written at their top-left corner. So are kitty's for kitty
+//! before 0.28 (no placeholders): transmitted and placed at the cursor in one command
+//! ([`kitty_placed`], which ratatui-image does not write).
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -61,7 +63,7 @@ pub fn pixel_size(g: &Graphics, (cols, rows): (u16, u16)) -> (u32, u32) {
     let h = u32::from(rows) * u32::from(g.cell.1);
     match g.protocol {
         Protocol::Sixel => (w, h - h % 6),
-        Protocol::Kitty | Protocol::Iterm2 => (w, h),
+        Protocol::Kitty | Protocol::KittyPlaced | Protocol::Iterm2 => (w, h),
     }
 }
 
@@ -89,6 +91,12 @@ pub fn picture(
             ratatui_image::Image::new(&protocol).render(cells.area, &mut cells);
             Encoded::Cells(cells)
         }
+        Protocol::KittyPlaced => Encoded::Escape(kitty_placed(
+            img.as_bytes(),
+            (w, h),
+            (cols, rows),
+            g.compress,
+        )),
         Protocol::Sixel => Encoded::Escape(Sixel::new(img, size, g.tmux).map_err(failed)?.data),
         Protocol::Iterm2 => Encoded::Escape(Iterm2::new(img, size, g.tmux).map_err(failed)?.data),
     };
@@ -99,6 +107,38 @@ pub fn picture(
         image,
         fallback,
     })
+}
+
+/// kitty's graphics command that transmits RGB pixels and shows them at the cursor,
+/// scaled to `cols` × `rows` cells, leaving the cursor where it was (`C=1`) and asking
+/// for no reply (`q=2`); the base64 payload goes in chunks of 4096 bytes, as the
+/// protocol requires.
+pub fn kitty_placed(
+    rgb: &[u8],
+    (w, h): (u32, u32),
+    (cols, rows): (u16, u16),
+    zlib: bool,
+) -> String {
+    let payload = if zlib {
+        crate::session::base64::encode(&miniz_oxide::deflate::compress_to_vec_zlib(rgb, 1))
+    } else {
+        crate::session::base64::encode(rgb)
+    };
+    let chunks: Vec<&[u8]> = payload.as_bytes().chunks(4096).collect();
+    let mut out = String::with_capacity(payload.len() + chunks.len() * 16 + 80);
+    for (i, chunk) in chunks.iter().enumerate() {
+        let more = u8::from(i + 1 < chunks.len());
+        let chunk = std::str::from_utf8(chunk).expect("base64 is ASCII");
+        if i == 0 {
+            let o = if zlib { "o=z," } else { "" };
+            out.push_str(&format!(
+                "\x1b_Gq=2,a=T,f=24,{o}s={w},v={h},c={cols},r={rows},C=1,m={more};{chunk}\x1b\\"
+            ));
+        } else {
+            out.push_str(&format!("\x1b_Gm={more};{chunk}\x1b\\"));
+        }
+    }
+    out
 }
 
 /// A kitty image id, random so that images of other programs (and of other vex
@@ -395,6 +435,47 @@ mod tests {
             "{} of {raw_len} bytes",
             first.len()
         );
+    }
+
+    #[test]
+    fn old_kitty_images_are_placed_in_reserved_rows() {
+        for zlib in [false, true] {
+            let g = Graphics {
+                compress: zlib,
+                ..graphics(Protocol::KittyPlaced)
+            };
+            let p = picture(&spec(), &g, (40, 6), Vec::new()).unwrap();
+            let Encoded::Escape(seq) = &p.image else {
+                panic!("cells")
+            };
+            let (mut t, bytes) = inserted(&p);
+            let top = t.get_frame().area().top();
+            let at = format!("\x1b[{};1H", top - 6 + 1);
+            assert_eq!(bytes, format!("{at}{seq}\x1b[{};1H", top + 1));
+            // Chunks: the first carries the command, each ends the escape, the last m=0.
+            let chunks: Vec<&str> = seq.split("\x1b\\").filter(|c| !c.is_empty()).collect();
+            assert!(chunks.len() > 1, "{} chunks", chunks.len());
+            let o = if zlib { "o=z," } else { "" };
+            let head = format!("\x1b_Gq=2,a=T,f=24,{o}s=320,v=102,c=40,r=6,C=1,m=1;");
+            assert!(chunks[0].starts_with(&head), "{:?}", &chunks[0][..60]);
+            let mut payload = String::new();
+            for (i, c) in chunks.iter().enumerate() {
+                let (control, data) = c.split_once(';').unwrap();
+                if i > 0 {
+                    let m = if i + 1 < chunks.len() { "m=1" } else { "m=0" };
+                    assert_eq!(control, format!("\x1b_G{m}"));
+                }
+                assert!(data.len() <= 4096);
+                payload.push_str(data);
+            }
+            let bytes = crate::session::base64::decode(&payload).unwrap();
+            let rgb = if zlib {
+                miniz_oxide::inflate::decompress_to_vec_zlib(&bytes).unwrap()
+            } else {
+                bytes
+            };
+            assert_eq!(rgb, raster::draw(&spec(), (320, 102)).rgb8());
+        }
     }
 
     #[test]
