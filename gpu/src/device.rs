@@ -85,7 +85,8 @@ fn instance() -> wgpu::Instance {
     })
 }
 
-/// Every adapter wgpu sees on the native backends, best first (see [`select`]).
+/// Every adapter wgpu sees on the native backends, best first: discrete, integrated,
+/// virtual, other, then CPU (software) adapters.
 pub fn devices() -> Vec<AdapterSummary> {
     let mut all: Vec<AdapterSummary> = pollster::block_on(instance().enumerate_adapters(BACKENDS))
         .iter()

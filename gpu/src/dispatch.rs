@@ -56,6 +56,17 @@ impl Device {
         if n == 0 {
             return Ok(outputs.iter().map(|&len| vec![0; len as usize]).collect());
         }
+        let limit = self.summary().max_storage_binding;
+        let largest = inputs
+            .iter()
+            .map(|b| b.len() as u64)
+            .chain(outputs.iter().copied());
+        if let Some(big) = largest.filter(|&len| len > limit).max() {
+            return Err(GpuError::Unsupported(format!(
+                "an array of {big} bytes, above the device's largest storage binding \
+                 ({limit} bytes; splitting arrays across bindings is not implemented yet)"
+            )));
+        }
         let (x, y) = grid(n, self.max_groups)?;
         let d = &self.device;
         let storage = |binding: u32, read_only: bool| wgpu::BindGroupLayoutEntry {

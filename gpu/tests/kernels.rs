@@ -318,6 +318,22 @@ fn dispatches_beyond_the_per_dimension_limit_use_two_dimensions() {
     assert!(matches!(err, GpuError::Unsupported(_)), "{err}");
 }
 
+#[test]
+fn arrays_above_the_largest_binding_are_refused_not_truncated() {
+    let device = Device::new().unwrap();
+    let limit = device.summary().max_storage_binding;
+    // lavapipe's limit is 128 MiB; skip where it would need an unreasonable allocation.
+    if limit > 256 << 20 {
+        return;
+    }
+    let a = ndarray::Array1::<f32>::zeros(limit as usize / 4 + 1).into_dyn();
+    let program = compile("a + 1", &[("a", Operand::from(&a))]).unwrap();
+    let err = device
+        .run_program(&program, &[a.view().into()])
+        .unwrap_err();
+    assert!(err.to_string().contains("largest storage binding"), "{err}");
+}
+
 mod random_programs {
     use super::*;
     use proptest::prelude::*;
