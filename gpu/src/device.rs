@@ -120,7 +120,12 @@ pub struct Device {
     pub(crate) max_groups: u32,
     /// Whether float64 `fma` rounds once here, measured on first use.
     pub(crate) fma_fused: std::sync::OnceLock<bool>,
+    /// Compiled shaders by (code, read-only bindings, read-write bindings).
+    pub(crate) pipelines: PipelineCache,
 }
+
+type PipelineCache =
+    Mutex<std::collections::HashMap<(String, usize, usize), Arc<crate::dispatch::Pipeline>>>;
 
 impl std::fmt::Debug for Device {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -161,6 +166,7 @@ impl Device {
             lost,
             timeout: DEFAULT_TIMEOUT,
             fma_fused: std::sync::OnceLock::new(),
+            pipelines: Mutex::default(),
         })
     }
 

@@ -69,43 +69,9 @@ impl Device {
         }
         let (x, y) = grid(n, self.max_groups)?;
         let d = &self.device;
-        let storage = |binding: u32, read_only: bool| wgpu::BindGroupLayoutEntry {
-            binding,
-            visibility: wgpu::ShaderStages::COMPUTE,
-            ty: wgpu::BindingType::Buffer {
-                ty: wgpu::BufferBindingType::Storage { read_only },
-                has_dynamic_offset: false,
-                min_binding_size: None,
-            },
-            count: None,
-        };
-        let (pipeline, layout, buffers, staging) = self.scoped(|| {
-            let module = d.create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some("vex kernel"),
-                source: wgpu::ShaderSource::Wgsl(code.into()),
-            });
-            // An explicit layout: every binding is there even where the shader does not
-            // use it (an automatic layout would drop it and refuse the bind group).
-            let entries: Vec<wgpu::BindGroupLayoutEntry> = (0..inputs.len() + outputs.len())
-                .map(|k| storage(k as u32, k < inputs.len()))
-                .collect();
-            let layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-                label: Some("vex bindings"),
-                entries: &entries,
-            });
-            let pipeline_layout = d.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-                label: Some("vex kernel"),
-                bind_group_layouts: &[Some(&layout)],
-                immediate_size: 0,
-            });
-            let pipeline = d.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some("vex kernel"),
-                layout: Some(&pipeline_layout),
-                module: &module,
-                entry_point: Some("main"),
-                compilation_options: Default::default(),
-                cache: None,
-            });
+        let kernel = self.pipeline(code, inputs.len(), outputs.len())?;
+        let (pipeline, layout) = (&kernel.pipeline, &kernel.layout);
+        let (buffers, staging) = self.scoped(|| {
             let mut buffers: Vec<wgpu::Buffer> = inputs
                 .iter()
                 .map(|bytes| {
@@ -134,7 +100,7 @@ impl Device {
                     mapped_at_creation: false,
                 }));
             }
-            (pipeline, layout, buffers, staging)
+            (buffers, staging)
         })?;
         self.scoped(|| {
             let entries: Vec<wgpu::BindGroupEntry> = buffers
@@ -147,13 +113,13 @@ impl Device {
                 .collect();
             let bind = d.create_bind_group(&wgpu::BindGroupDescriptor {
                 label: Some("vex bindings"),
-                layout: &layout,
+                layout,
                 entries: &entries,
             });
             let mut encoder = d.create_command_encoder(&Default::default());
             {
                 let mut pass = encoder.begin_compute_pass(&Default::default());
-                pass.set_pipeline(&pipeline);
+                pass.set_pipeline(pipeline);
                 pass.set_bind_group(0, &bind, &[]);
                 pass.dispatch_workgroups(x, y, 1);
             }
@@ -194,7 +160,89 @@ impl Device {
     }
 }
 
+/// A compiled shader with its bind group layout.
+pub(crate) struct Pipeline {
+    pipeline: wgpu::ComputePipeline,
+    layout: wgpu::BindGroupLayout,
+}
+
+/// How many compiled shaders a device keeps: beyond, the cache starts over (kernels of
+/// one session rarely number in the hundreds; compiling again only costs time).
+const PIPELINE_CACHE: usize = 256;
+
 impl Device {
+    /// The compiled pipeline of `code` with `inputs` read-only and `outputs` read-write
+    /// storage bindings, compiled on first use. The code holds no sizes (they arrive in
+    /// buffers), so one pipeline serves every array size of a kernel's structure.
+    fn pipeline(
+        &self,
+        code: &str,
+        inputs: usize,
+        outputs: usize,
+    ) -> Result<std::sync::Arc<Pipeline>, GpuError> {
+        let key = (code.to_string(), inputs, outputs);
+        if let Some(p) = self
+            .pipelines
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
+            return Ok(p);
+        }
+        let d = &self.device;
+        let storage = |binding: u32, read_only: bool| wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Storage { read_only },
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        };
+        let compiled = self.scoped(|| {
+            let module = d.create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some("vex kernel"),
+                source: wgpu::ShaderSource::Wgsl(code.into()),
+            });
+            // An explicit layout: every binding is there even where the shader does not
+            // use it (an automatic layout would drop it and refuse the bind group).
+            let entries: Vec<wgpu::BindGroupLayoutEntry> = (0..inputs + outputs)
+                .map(|k| storage(k as u32, k < inputs))
+                .collect();
+            let layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some("vex bindings"),
+                entries: &entries,
+            });
+            let pipeline_layout = d.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some("vex kernel"),
+                bind_group_layouts: &[Some(&layout)],
+                immediate_size: 0,
+            });
+            let pipeline = d.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some("vex kernel"),
+                layout: Some(&pipeline_layout),
+                module: &module,
+                entry_point: Some("main"),
+                compilation_options: Default::default(),
+                cache: None,
+            });
+            std::sync::Arc::new(Pipeline { pipeline, layout })
+        })?;
+        if let Ok(mut cache) = self.pipelines.lock() {
+            if cache.len() >= PIPELINE_CACHE {
+                cache.clear();
+            }
+            cache.insert(key, std::sync::Arc::clone(&compiled));
+        }
+        Ok(compiled)
+    }
+
+    /// How many compiled shaders the device holds (see [`Device::run_shader`]).
+    pub fn cached_pipelines(&self) -> usize {
+        self.pipelines.lock().map(|c| c.len()).unwrap_or(0)
+    }
+
     /// Whether the device's float64 `fma` rounds once, as the math library needs. Vulkan
     /// lets a driver compute it as a multiply and an add (lavapipe does), so this runs
     /// `fma(x, x, -(1 + 2^-29))` with `x = 1 + 2^-30`, which is `2^-60` fused and `0`

@@ -319,6 +319,29 @@ fn dispatches_beyond_the_per_dimension_limit_use_two_dimensions() {
 }
 
 #[test]
+fn one_pipeline_serves_every_size_of_a_kernel() {
+    let device = Device::new().unwrap();
+    let mut rng = Rng(13);
+    let mut counts = Vec::new();
+    for n in [1, 64, 1025] {
+        check(&device, &mut rng, "a * b + 2", "float32", &[&[n], &[n]], 0);
+        check(
+            &device,
+            &mut rng,
+            "a * b + 2",
+            "float32",
+            &[&[3, n], &[n]],
+            0,
+        );
+        counts.push(device.cached_pipelines());
+    }
+    // The first sizes compile the 1-D and the 2-D kernel (and the fma probe); the others
+    // reuse them.
+    assert_eq!(counts, [counts[0]; 3]);
+    assert!(counts[0] <= 3, "{counts:?}");
+}
+
+#[test]
 fn arrays_above_the_largest_binding_are_refused_not_truncated() {
     let device = Device::new().unwrap();
     let limit = device.summary().max_storage_binding;
