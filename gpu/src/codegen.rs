@@ -6,9 +6,11 @@
 //! Shape, bases and strides arrive in a storage buffer (`vx_layout`), not in the code, so one
 //! shader serves every array size of the same kernel structure. What the shader can not
 //! compute exactly as the reference interpreter does is refused with
-//! [`GpuError::Unsupported`] naming the reason, never approximated: reductions, index
+//! [`GpuError::Unsupported`] naming the reason, never approximated: reductions, random
 //! sources, 8/16/64-bit integers and complex numbers for now, and float64 (also the math
-//! functions, which evaluate in float64) without `SHADER_F64`/`SHADER_INT64`.
+//! functions, ranges and float32 division, which go through float64) without
+//! `SHADER_F64`/`SHADER_INT64`. Float `arange` and `linspace` are index arithmetic in the
+//! shader.
 //!
 //! Float arithmetic goes through `vm_keep`/`vm_keep32` (see `wgsl/prelude.wgsl`): a shader
 //! compiler may otherwise contract `a·b + c` into one rounding, which the interpreter
@@ -50,8 +52,9 @@ pub struct Shader {
     pub code: String,
     /// The arrays read, one binding each, with their dtypes.
     pub operands: Vec<(Operand, DType)>,
-    /// For each load node, in order of appearance: which operand it reads, and its view.
-    pub loads: Vec<(usize, vex_expr::ir::View)>,
+    /// For each load node, in order: the shape of what it reads (an operand, or an
+    /// index source's virtual array), and its view.
+    pub loads: Vec<(Vec<usize>, vex_expr::ir::View)>,
     /// The math library's tables.
     pub tables: Vec<f64>,
     /// The buffers written, with their dtypes.
@@ -180,18 +183,13 @@ impl Gen<'_> {
         let src = |k: usize| self.kernel.nodes[k].dtype;
         let expr = match &node.op {
             Op::Load { source, view } => {
-                let (op, sdtype) = match source {
-                    Source::Input(i) => (Operand::Input(*i), self.program.inputs[*i].dtype),
-                    Source::Buffer(b) => (Operand::Buffer(*b), self.program.buffers[*b].dtype),
-                    _ => {
-                        return Err(GpuError::Unsupported(
-                            "index sources (arange, linspace, rand, randn)".into(),
-                        ))
-                    }
+                let shape = match source {
+                    Source::Input(i) => self.program.inputs[*i].shape.clone(),
+                    Source::Buffer(b) => self.program.buffers[*b].shape.clone(),
+                    other => other.index_shape().unwrap_or_default(),
                 };
-                let k = self.operand(op, sdtype)?;
                 let slot = self.shader.loads.len();
-                self.shader.loads.push((k, view.clone()));
+                self.shader.loads.push((shape, view.clone()));
                 let ndim = self.kernel.shape.len();
                 let mut offset = format!("vx_layout[{}]", 1 + ndim + slot * (ndim + 1));
                 for d in 0..ndim {
@@ -201,6 +199,12 @@ impl Gen<'_> {
                         2 + ndim + slot * (ndim + 1) + d
                     );
                 }
+                let (op, sdtype) = match source {
+                    Source::Input(i) => (Operand::Input(*i), self.program.inputs[*i].dtype),
+                    Source::Buffer(b) => (Operand::Buffer(*b), self.program.buffers[*b].dtype),
+                    index => return self.index_source(id, index, dtype, &offset),
+                };
+                let k = self.operand(op, sdtype)?;
                 let load = format!("src{k}[u32({offset})]");
                 if sdtype == DType::Bool {
                     format!("{load} != 0u")
@@ -228,6 +232,74 @@ impl Gen<'_> {
             Op::Where(c, a, b) => format!("select({}, {}, {})", n(*b), n(*a), n(*c)),
         };
         let _ = writeln!(self.body, "    let n{id}: {ty} = {expr};");
+        Ok(())
+    }
+
+    /// `let n{id}` for a load of an index source at flat index `offset`, computed as the
+    /// interpreter computes it (`vex_expr::interp`'s `load`): `arange` in float64 as
+    /// `start + i·step` then rounded to the node's dtype (integer ranges are int64, which
+    /// the backend refuses); `linspace` as NumPy's formula for its size. The parameters are constants of the
+    /// code: a different range compiles another shader.
+    fn index_source(
+        &mut self,
+        id: usize,
+        source: &Source,
+        dtype: DType,
+        offset: &str,
+    ) -> Result<(), GpuError> {
+        let ty = self.ty(dtype)?;
+        let x = format!("f64({offset})");
+        let wide = match *source {
+            Source::Arange { start, step, .. } if matches!(dtype, DType::F32 | DType::F64) => {
+                self.need_f64("arange")?;
+                let float = |lit: Literal| match lit {
+                    Literal::Int(v) => Ok(v as f64),
+                    Literal::Float(v) => Ok(v),
+                    _ => Err(GpuError::Unsupported(format!("arange of {lit:?}"))),
+                };
+                let (start, step) = (float(start)?, float(step)?);
+                format!(
+                    "vm_keep({} + vm_keep({x} * {}))",
+                    f64_literal(start),
+                    f64_literal(step)
+                )
+            }
+            Source::Linspace { start, stop, num } if matches!(dtype, DType::F32 | DType::F64) => {
+                self.need_f64("linspace")?;
+                let delta = stop - start;
+                let div = num.saturating_sub(1) as f64;
+                let step = delta / div;
+                let (start, stop, delta) =
+                    (f64_literal(start), f64_literal(stop), f64_literal(delta));
+                if num <= 1 {
+                    format!("vm_keep(vm_keep({x} * {delta}) + {start})")
+                } else {
+                    let inner = if step == 0.0 {
+                        format!(
+                            "vm_keep(vm_keep(vm_keep({x} / {}) * {delta}) + {start})",
+                            f64_literal(div)
+                        )
+                    } else {
+                        format!("vm_keep(vm_keep({x} * {}) + {start})", f64_literal(step))
+                    };
+                    format!("select({inner}, {stop}, {offset} == {})", num - 1)
+                }
+            }
+            Source::Uniform { .. } => {
+                return Err(GpuError::Unsupported("random sources (rand, randn)".into()))
+            }
+            _ => {
+                return Err(GpuError::Unsupported(format!(
+                    "index source {source:?} as {dtype:?}"
+                )))
+            }
+        };
+        let value = if dtype == DType::F32 {
+            format!("f32({wide})")
+        } else {
+            wide
+        };
+        let _ = writeln!(self.body, "    let n{id}: {ty} = {value};");
         Ok(())
     }
 

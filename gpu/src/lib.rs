@@ -13,7 +13,7 @@
 //! `SHADER_F64` and `SHADER_INT64`; arithmetic, comparisons, bitwise operators, `where`,
 //! casts, and the vmath functions and `**` on floats (float32 evaluated in float64 and
 //! rounded once, as the JIT does). Everything else is refused with
-//! [`GpuError::Unsupported`] naming it (reductions, index sources, 8/16/64-bit integers,
+//! [`GpuError::Unsupported`] naming it (reductions, random sources, 8/16/64-bit integers,
 //! complex numbers for now).
 //!
 //! Accuracy: arithmetic, comparisons and casts give the interpreter's bits; the math

@@ -59,11 +59,7 @@ impl Device {
             let ndim = kernel.shape.len();
             let mut meta: Vec<i64> = vec![n as i64];
             meta.extend(kernel.shape.iter().map(|&d| d as i64));
-            for (k, view) in &shader.loads {
-                let shape = match shader.operands[*k].0 {
-                    Operand::Input(i) => &program.inputs[i].shape,
-                    Operand::Buffer(b) => &program.buffers[b].shape,
-                };
+            for (shape, view) in &shader.loads {
                 let strides = c_strides(shape);
                 meta.push(view.base_offset(&strides) as i64);
                 meta.extend(

@@ -251,6 +251,25 @@ fn slices_and_reversed_views_read_the_right_elements() {
 }
 
 #[test]
+fn ranges_are_computed_in_the_shader_as_the_interpreter_computes_them() {
+    let device = Device::new().unwrap();
+    let mut rng = Rng(17);
+    for dtype in ["float64", "float32"] {
+        for (expr, shape) in [
+            ("a + linspace(0, 1, 65)", vec![65]),
+            ("a * linspace(-1, 1, 5)", vec![3, 5]),
+            ("a + linspace(0, 1, 65)[::-1]", vec![65]),
+            ("a + linspace(2, 3, 1)", vec![4]),
+            ("a + linspace(0, 5e-324, 7)", vec![7]),
+            ("a - arange(0.5, 6.5, 0.1)", vec![60]),
+            ("a + arange(-3.0, 1e3, 7.25)", vec![139]),
+        ] {
+            check(&device, &mut rng, expr, dtype, &[&shape], 0);
+        }
+    }
+}
+
+#[test]
 fn casts_match_the_interpreter() {
     let device = Device::new().unwrap();
     let mut rng = Rng(11);
@@ -433,9 +452,9 @@ fn what_the_gpu_can_not_compute_is_refused_with_the_reason() {
         .run_program(&program, &[x.view().into()])
         .unwrap_err();
     assert_eq!(err, GpuError::Unsupported("reductions".into()));
-    let program = compile("x + linspace(0, 1, 2)", &[("x", Operand::from(&x))]).unwrap();
+    let program = compile("x + rand(2)", &[("x", Operand::from(&x))]).unwrap();
     let err = device
         .run_program(&program, &[x.view().into()])
         .unwrap_err();
-    assert!(err.to_string().contains("index sources"), "{err}");
+    assert!(err.to_string().contains("random sources"), "{err}");
 }
