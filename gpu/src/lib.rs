@@ -11,8 +11,8 @@
 //!
 //! What runs here: bool, int32, uint32, float32, and float64 where the device has
 //! `SHADER_F64` and `SHADER_INT64`; arithmetic, comparisons, bitwise operators, `where`,
-//! casts, and the vmath functions and `**` on floats (float32 evaluated in float64 and
-//! rounded once, as the JIT does). Everything else is refused with
+//! casts, float `arange`/`linspace`, and the vmath functions and `**` on floats (float32
+//! evaluated in float64 and rounded once, as the JIT does). Everything else is refused with
 //! [`GpuError::Unsupported`] naming it (reductions, random sources, 8/16/64-bit integers,
 //! complex numbers for now).
 //!
