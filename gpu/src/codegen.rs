@@ -340,7 +340,12 @@ impl Gen<'_> {
                     Ge => ">=",
                     _ => "==",
                 };
-                format!("{a} {sym} {b}")
+                if dtype == DType::Bool {
+                    // WGSL orders no bools: compare them as 0 and 1.
+                    format!("u32({a}) {sym} u32({b})")
+                } else {
+                    format!("{a} {sym} {b}")
+                }
             }
             // naga compiles float `!=` to an ordered comparison (false for NaN).
             Ne if float => format!("!({a} == {b})"),
@@ -361,23 +366,60 @@ impl Gen<'_> {
     fn call(&mut self, f: Func, dtype: DType, args: &[String]) -> Result<String, GpuError> {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let a = &args[0];
+        let b = args.get(1).map(String::as_str).unwrap_or_default();
         let float = matches!(dtype, DType::F32 | DType::F64);
-        let bits = |mask: &str| match dtype {
-            DType::F64 => {
-                format!("(bitcast<i64>({a}) & 9223372036854775807li) {mask} 9218868437227405312li")
-            }
-            _ => format!("(bitcast<u32>({a}) & 0x7fffffffu) {mask} 0x7f800000u"),
+        // Float bit patterns as integers: the type, the magnitude mask, the sign bit and
+        // the bits of +inf.
+        let (int, mag, sign, inf) = match dtype {
+            DType::F64 => (
+                "i64",
+                "9223372036854775807li",
+                i64_min(),
+                "9218868437227405312li",
+            ),
+            _ => ("u32", "0x7fffffffu", "0x80000000u", "0x7f800000u"),
         };
+        let fty = if dtype == DType::F64 { "f64" } else { "f32" };
+        let class = |x: &str, op: &str| format!("(bitcast<{int}>({x}) & {mag}) {op} {inf}");
         Ok(match f {
-            Func::IsNan if float => bits(">"),
-            Func::IsInf if float => bits("=="),
-            Func::IsFinite if float => bits("<"),
-            Func::Abs if dtype == DType::F64 => {
-                format!("bitcast<f64>(bitcast<i64>({a}) & 9223372036854775807li)")
+            Func::IsNan if float => class(a, ">"),
+            Func::IsInf if float => class(a, "=="),
+            Func::IsFinite if float => class(a, "<"),
+            Func::Abs if float => format!("bitcast<{fty}>(bitcast<{int}>({a}) & {mag})"),
+            Func::Copysign if float => format!(
+                "bitcast<{fty}>((bitcast<{int}>({a}) & {mag}) | (bitcast<{int}>({b}) & {sign}))"
+            ),
+            // NaN-propagating, first operand on ties (`vex_expr::ops::float::maximum`).
+            Func::Maximum if float => format!("select({b}, {a}, ({a} > {b}) | ({}))", class(a, ">")),
+            Func::Minimum if float => format!("select({b}, {a}, ({a} < {b}) | ({}))", class(a, ">")),
+            // 1, -1, +0 for either zero, NaN for NaN.
+            Func::Sign if float => format!(
+                "select(select(select({a}, {fty}(0), {a} == {fty}(0)), {fty}(-1), {a} < {fty}(0)), {fty}(1), {a} > {fty}(0))"
+            ),
+            // On the bits (see `wgsl/prelude.wgsl`); float32 values are exact in float64,
+            // and so are their integral parts back in float32.
+            Func::Floor | Func::Trunc | Func::Round | Func::Ceil if float => {
+                self.need_f64(f.name())?;
+                let wide = if dtype == DType::F32 { format!("f64({a})") } else { a.clone() };
+                let flip64 = |x: &str| format!("bitcast<f64>(bitcast<i64>({x}) ^ {})", i64_min());
+                let r = match f {
+                    Func::Floor => format!("vm_floor({wide})"),
+                    Func::Trunc => format!("vm_trunc({wide})"),
+                    Func::Round => format!("vm_rint({wide})"),
+                    _ => flip64(&format!("vm_floor({})", flip64(&wide))),
+                };
+                if dtype == DType::F32 {
+                    format!("f32({r})")
+                } else {
+                    r
+                }
             }
-            Func::Abs if dtype == DType::F32 => {
-                format!("bitcast<f32>(bitcast<u32>({a}) & 0x7fffffffu)")
-            }
+            Func::Maximum if !float => format!("max({a}, {b})"),
+            Func::Minimum if !float => format!("min({a}, {b})"),
+            Func::Abs if dtype == DType::I32 => format!("select({a}, -{a}, {a} < 0i)"),
+            Func::Abs if dtype == DType::U32 => a.clone(),
+            Func::Sign if dtype == DType::I32 => format!("select(0i, 1i, {a} > 0i) - select(0i, 1i, {a} < 0i)"),
+            Func::Sign if dtype == DType::U32 => format!("select(0u, 1u, {a} > 0u)"),
             f if float && vex_expr::vmath::has(f) => {
                 self.need_f64(&format!("{} on the GPU", f.name()))?;
                 let name = self.lib.function(f)?;

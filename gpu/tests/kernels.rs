@@ -270,6 +270,35 @@ fn ranges_are_computed_in_the_shader_as_the_interpreter_computes_them() {
 }
 
 #[test]
+fn rounding_sign_and_extrema_functions_match_the_interpreter() {
+    let device = Device::new().unwrap();
+    let mut rng = Rng(23);
+    for n in [1, 65, 1025] {
+        for dtype in ["float64", "float32"] {
+            for expr in [
+                "floor(a)",
+                "ceil(a)",
+                "trunc(a)",
+                "round(a)",
+                "sign(a)",
+                "abs(a)",
+                "copysign(a, b)",
+                "maximum(a, b)",
+                "minimum(a, b)",
+                "where(isnan(a) | isinf(b), 1.0, 0.0)",
+            ] {
+                check(&device, &mut rng, expr, dtype, &[&[n], &[n]], 0);
+            }
+        }
+        for dtype in ["int32", "uint32"] {
+            for expr in ["maximum(a, b)", "minimum(a, b)", "abs(a)", "sign(a)"] {
+                check(&device, &mut rng, expr, dtype, &[&[n], &[n]], 0);
+            }
+        }
+    }
+}
+
+#[test]
 fn casts_match_the_interpreter() {
     let device = Device::new().unwrap();
     let mut rng = Rng(11);
