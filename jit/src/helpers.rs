@@ -8,12 +8,15 @@
 //! functions `ops` takes straight from `std` (`sin`, `exp`, …) are called directly, and
 //! the differential tests in `tests/ops.rs` check that this stays the same function.
 //!
-//! Operations with a `vex_expr::vmath` algorithm never come here: they are emitted inline
-//! and vectorised (`codegen::vmath`), so [`code`] gives them no helper.
+//! Operations with a `vex_expr::vmath` algorithm come here only where the process has the
+//! native block library (`codegen::mathlib::block`), which computes the algorithm's bits;
+//! elsewhere they are emitted inline and vectorised (`codegen::vmath`).
 
 use vex_expr::block::Block;
 use vex_expr::ir::{BinaryOp, Func, Op};
 use vex_expr::{ops, DType};
+
+use crate::codegen::mathlib::{self, MathFn};
 
 /// Points per helper call.
 pub(crate) const BLOCK: i64 = 256;
@@ -50,23 +53,44 @@ pub(crate) const CALLS: [Func; 24] = [
 const BINS: [BinaryOp; 3] = [BinaryOp::FloorDiv, BinaryOp::Mod, BinaryOp::Pow];
 const BIN_BASE: i64 = 100;
 
+/// Codes from here (below the complex helpers' codes, from 1000) are vector math functions
+/// run by the native block library (`codegen::mathlib::block`): the code of the same
+/// operation without it, plus this.
+const NATIVE_BASE: i64 = 500;
+
 /// The helper code of `op` when its operands have dtype `arg`, or `None` if the operation
-/// is compiled inline (or not at all). Operations with a `vex_expr::vmath` algorithm are
-/// inline (`codegen::vmath`), so they take no helper.
+/// is compiled inline (or not at all). Operations with a `vex_expr::vmath` algorithm run
+/// as native block functions where the process has them, else inline (vectorised calls,
+/// `codegen::vmath`).
 pub(crate) fn code(op: &Op, arg: DType) -> Option<i64> {
     if arg.is_complex() {
         return crate::helpers_complex::code(op, arg);
     }
-    if !arg.is_float() || crate::codegen::vmath::covers(op, arg) {
+    if !arg.is_float() {
         return None;
     }
-    match op {
+    let plain = match op {
         Op::Call(f, _) => CALLS.iter().position(|c| c == f).map(|i| i as i64),
         Op::Binary(b, _, _) => BINS
             .iter()
             .position(|c| c == b)
             .map(|i| BIN_BASE + i as i64),
         _ => None,
+    }?;
+    if !crate::codegen::vmath::covers(op, arg) {
+        return Some(plain);
+    }
+    let native = math_fn(plain).is_some_and(|f| mathlib::block(f).is_some());
+    native.then_some(NATIVE_BASE + plain)
+}
+
+/// The vector math function of the plain (not native) helper code `code`.
+fn math_fn(code: i64) -> Option<MathFn> {
+    if code >= BIN_BASE {
+        let op = *BINS.get(usize::try_from(code - BIN_BASE).ok()?)?;
+        Some(MathFn::Binary(op))
+    } else {
+        Some(MathFn::Call(*CALLS.get(usize::try_from(code).ok()?)?))
     }
 }
 
@@ -91,7 +115,7 @@ fn apply(code: i64, x: Block, y: Block) -> Option<Block> {
 }
 
 macro_rules! helper {
-    ($name:ident, $t:ty, $variant:ident) => {
+    ($name:ident, $t:ty, $variant:ident, $native:tt) => {
         /// See [`apply`].
         ///
         /// # Safety
@@ -115,6 +139,15 @@ macro_rules! helper {
                     std::slice::from_raw_parts_mut(out, n),
                 )
             };
+            if (NATIVE_BASE..NATIVE_BASE + BIN_BASE + BINS.len() as i64).contains(&code) {
+                if let Some(blocks) = math_fn(code - NATIVE_BASE).and_then(mathlib::block) {
+                    // SAFETY: as above; the block function reads and writes `n` points.
+                    unsafe { (blocks.$native)(x, y, out, n) };
+                } else {
+                    outs.fill(<$t>::NAN);
+                }
+                return;
+            }
             // Functions the interpreter takes straight from `std` run in place, without
             // copying into blocks.
             let direct: Option<fn($t) -> $t> =
@@ -159,8 +192,8 @@ macro_rules! helper {
     };
 }
 
-helper!(helper_f64, f64, F64);
-helper!(helper_f32, f32, F32);
+helper!(helper_f64, f64, F64, 0);
+helper!(helper_f32, f32, F32, 1);
 
 /// The symbols to register with every JIT module.
 pub(crate) fn symbols() -> [(&'static str, *const u8); 2] {
@@ -168,4 +201,46 @@ pub(crate) fn symbols() -> [(&'static str, *const u8); 2] {
         (F64_NAME, helper_f64 as *const u8),
         (F32_NAME, helper_f32 as *const u8),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_per_dtype_and_each_range_decodes_to_its_operation() {
+        let ops: Vec<(Op, MathFn)> = CALLS
+            .iter()
+            .map(|&f| (Op::Call(f, vec![0; f.arity()]), MathFn::Call(f)))
+            .chain(
+                BINS.iter()
+                    .map(|&b| (Op::Binary(b, 0, 0), MathFn::Binary(b))),
+            )
+            .collect();
+        let mut native = 0;
+        for dtype in [DType::F32, DType::F64, DType::C64, DType::C128] {
+            let codes: Vec<(MathFn, i64)> = ops
+                .iter()
+                .filter_map(|(op, f)| code(op, dtype).map(|c| (*f, c)))
+                .collect();
+            assert!(codes.len() >= 10, "{dtype}: {} codes", codes.len());
+            for (i, (f, c)) in codes.iter().enumerate() {
+                for (g, d) in &codes[i + 1..] {
+                    assert_ne!(c, d, "{f:?} and {g:?} on {dtype}");
+                }
+                assert_eq!(crate::helpers_complex::is_code(*c), dtype.is_complex());
+                if (NATIVE_BASE..1000).contains(c) {
+                    assert_eq!(math_fn(c - NATIVE_BASE), Some(*f), "{dtype}");
+                    assert!(mathlib::block(*f).is_some(), "{f:?}");
+                    native += 1;
+                } else if !dtype.is_complex() {
+                    assert_eq!(math_fn(*c), Some(*f), "{dtype}");
+                    assert!(mathlib::block(*f).is_none(), "{f:?}");
+                }
+            }
+        }
+        if mathlib::block(MathFn::Call(Func::Sin)).is_some() {
+            assert!(native >= 40, "{native} native codes");
+        }
+    }
 }

@@ -16,7 +16,7 @@ mod blocked;
 mod complex;
 mod fold;
 mod index;
-mod mathlib;
+pub(crate) mod mathlib;
 mod ops;
 mod simd;
 pub(crate) mod vmath;

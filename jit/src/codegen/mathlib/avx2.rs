@@ -1,53 +1,39 @@
 //! The library's functions compiled ahead of time by rustc for x86-64 hosts with AVX2 and
-//! FMA: [`Avx2`] implements [`vmath::Builder`] on four float64 lanes, and each algorithm is
-//! instantiated inside a function compiled with those features.
+//! FMA, over whole blocks of points: [`Avx2`] implements [`vmath::Builder`] on four
+//! float64 lanes (`__m256d`), and each algorithm is instantiated inside a loop compiled
+//! with those features ([`block`]).
 //!
-//! Nothing is compiled at run time, so the first program using `sin` in a process pays no
-//! compile cost, and LLVM schedules the code better than Cranelift does. The bits are the same: every [`Builder`] operation is IEEE-exact (the
-//! fused multiply-add included), and the primitives without one instruction (`to_int`
-//! and `to_float` through [`vmath::convert`], as the Cranelift builder does), so every
-//! lane computes what [`vmath::Scalar`] and the Cranelift-compiled library compute.
+//! Kernels call these once per block of points (`codegen::blocked`), not once per vector:
+//! nothing is compiled at run time, LLVM's loop overlaps the long dependency chains of
+//! consecutive vectors, and the cost of entering 256-bit code from Cranelift's (which
+//! mixes in legacy SSE encodings: ~30 cycles per call on the development machine's
+//! Zen 3, measured with a one-instruction function) is paid once per block. The bits are
+//! those of [`vmath::Scalar`]: every [`Builder`] operation is IEEE-exact (the fused
+//! multiply-add included), and `to_int`/`to_float` use [`vmath::convert`] as the Cranelift
+//! builder does.
 
 use std::arch::x86_64::*;
 
 use vex_expr::ir::{BinaryOp, Func};
 use vex_expr::vmath::{self, Builder, LaneFn};
 
-use super::{Entry, MathFn, LANES};
+use super::MathFn;
+
+/// Float64 lanes of one vector.
+const LANES: usize = 4;
 
 /// Whether this host runs the functions of this module.
 pub(super) fn supported() -> bool {
     is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
 }
 
-/// [`Builder`] on four float64 lanes as two 128-bit halves, with the AVX2 and FMA
-/// instructions' 128-bit (VEX) forms. Its methods are only ever inlined into the
-/// `#[target_feature]` functions of [`entry`].
-///
-/// Why not one 256-bit vector: the kernels calling these functions are Cranelift's, which
-/// mix legacy SSE encodings into their code, and on the development machine (AMD Zen 3)
-/// each call of a function using 256-bit registers from such code cost ~30 cycles more
-/// (≈7 ns per four lanes, measured with a one-instruction function), which ate the whole
-/// gain. Two independent 128-bit halves keep both FMA pipes busy with no such penalty.
+/// [`Builder`] on four float64 lanes with AVX2 and FMA instructions. Its methods are only
+/// ever inlined into the `#[target_feature]` loops of [`block`].
 #[derive(Clone, Copy)]
 pub(super) struct Avx2;
 
-/// A float64 value of every lane: two halves of two lanes.
-type F = [__m128d; 2];
-/// 64-bit integers, likewise.
-type I = [__m128i; 2];
-
-/// `op` on each half.
-#[inline(always)]
-fn each<T: Copy, U>(a: [T; 2], op: impl Fn(T) -> U) -> [U; 2] {
-    [op(a[0]), op(a[1])]
-}
-
-/// `op` on each pair of halves.
-#[inline(always)]
-fn each2<T: Copy, U: Copy, V>(a: [T; 2], b: [U; 2], op: impl Fn(T, U) -> V) -> [V; 2] {
-    [op(a[0], b[0]), op(a[1], b[1])]
-}
+type F = __m256d;
+type I = __m256i;
 
 // SAFETY (every `unsafe` block of the impl): the intrinsics need at most AVX2 and FMA, and
 // these methods are only called from functions compiled with both features, which run
@@ -59,93 +45,83 @@ impl Builder for Avx2 {
 
     #[inline(always)]
     fn splat(&mut self, c: f64) -> F {
-        unsafe { [_mm_set1_pd(c); 2] }
+        unsafe { _mm256_set1_pd(c) }
     }
     #[inline(always)]
     fn splat_i(&mut self, c: i64) -> I {
-        unsafe { [_mm_set1_epi64x(c); 2] }
+        unsafe { _mm256_set1_epi64x(c) }
     }
     #[inline(always)]
     fn add(&mut self, a: F, b: F) -> F {
-        each2(a, b, |a, b| unsafe { _mm_add_pd(a, b) })
+        unsafe { _mm256_add_pd(a, b) }
     }
     #[inline(always)]
     fn sub(&mut self, a: F, b: F) -> F {
-        each2(a, b, |a, b| unsafe { _mm_sub_pd(a, b) })
+        unsafe { _mm256_sub_pd(a, b) }
     }
     #[inline(always)]
     fn mul(&mut self, a: F, b: F) -> F {
-        each2(a, b, |a, b| unsafe { _mm_mul_pd(a, b) })
+        unsafe { _mm256_mul_pd(a, b) }
     }
     #[inline(always)]
     fn div(&mut self, a: F, b: F) -> F {
-        each2(a, b, |a, b| unsafe { _mm_div_pd(a, b) })
+        unsafe { _mm256_div_pd(a, b) }
     }
     #[inline(always)]
     fn fma(&mut self, a: F, b: F, c: F) -> F {
-        [unsafe { _mm_fmadd_pd(a[0], b[0], c[0]) }, unsafe {
-            _mm_fmadd_pd(a[1], b[1], c[1])
-        }]
+        unsafe { _mm256_fmadd_pd(a, b, c) }
     }
     #[inline(always)]
     fn neg(&mut self, a: F) -> F {
-        each(a, |a| unsafe { _mm_xor_pd(a, _mm_set1_pd(-0.0)) })
+        unsafe { _mm256_xor_pd(a, _mm256_set1_pd(-0.0)) }
     }
     #[inline(always)]
     fn abs(&mut self, a: F) -> F {
-        each(a, |a| unsafe { _mm_andnot_pd(_mm_set1_pd(-0.0), a) })
+        unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), a) }
     }
     #[inline(always)]
     fn sqrt(&mut self, a: F) -> F {
-        each(a, |a| unsafe { _mm_sqrt_pd(a) })
+        unsafe { _mm256_sqrt_pd(a) }
     }
     #[inline(always)]
     fn floor(&mut self, a: F) -> F {
-        each(a, |a| unsafe {
-            _mm_round_pd::<{ _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC }>(a)
-        })
+        unsafe { _mm256_round_pd::<{ _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC }>(a) }
     }
     #[inline(always)]
     fn trunc(&mut self, a: F) -> F {
-        each(a, |a| unsafe {
-            _mm_round_pd::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(a)
-        })
+        unsafe { _mm256_round_pd::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(a) }
     }
     #[inline(always)]
     fn rint(&mut self, a: F) -> F {
-        each(a, |a| unsafe {
-            _mm_round_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(a)
-        })
+        unsafe { _mm256_round_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(a) }
     }
     #[inline(always)]
     fn copysign(&mut self, mag: F, sign: F) -> F {
-        each2(mag, sign, |mag, sign| unsafe {
-            let bit = _mm_set1_pd(-0.0);
-            _mm_or_pd(_mm_andnot_pd(bit, mag), _mm_and_pd(bit, sign))
-        })
+        unsafe {
+            let bit = _mm256_set1_pd(-0.0);
+            _mm256_or_pd(_mm256_andnot_pd(bit, mag), _mm256_and_pd(bit, sign))
+        }
     }
     #[inline(always)]
     fn lt(&mut self, a: F, b: F) -> F {
-        each2(a, b, |a, b| unsafe { _mm_cmplt_pd(a, b) })
+        unsafe { _mm256_cmp_pd::<_CMP_LT_OQ>(a, b) }
     }
     #[inline(always)]
     fn le(&mut self, a: F, b: F) -> F {
-        each2(a, b, |a, b| unsafe { _mm_cmple_pd(a, b) })
+        unsafe { _mm256_cmp_pd::<_CMP_LE_OQ>(a, b) }
     }
     #[inline(always)]
     fn eq(&mut self, a: F, b: F) -> F {
-        each2(a, b, |a, b| unsafe { _mm_cmpeq_pd(a, b) })
+        unsafe { _mm256_cmp_pd::<_CMP_EQ_OQ>(a, b) }
     }
     #[inline(always)]
     fn is_nan(&mut self, a: F) -> F {
-        each(a, |a| unsafe { _mm_cmpunord_pd(a, a) })
+        unsafe { _mm256_cmp_pd::<_CMP_UNORD_Q>(a, a) }
     }
     #[inline(always)]
     fn select(&mut self, m: F, a: F, b: F) -> F {
         // Masks are all ones or all zeros per lane; blendv looks at the sign bit.
-        [unsafe { _mm_blendv_pd(b[0], a[0], m[0]) }, unsafe {
-            _mm_blendv_pd(b[1], a[1], m[1])
-        }]
+        unsafe { _mm256_blendv_pd(b, a, m) }
     }
     #[inline(always)]
     fn select_i(&mut self, m: F, a: I, b: I) -> I {
@@ -156,52 +132,48 @@ impl Builder for Avx2 {
     }
     #[inline(always)]
     fn and(&mut self, a: F, b: F) -> F {
-        each2(a, b, |a, b| unsafe { _mm_and_pd(a, b) })
+        unsafe { _mm256_and_pd(a, b) }
     }
     #[inline(always)]
     fn or(&mut self, a: F, b: F) -> F {
-        each2(a, b, |a, b| unsafe { _mm_or_pd(a, b) })
+        unsafe { _mm256_or_pd(a, b) }
     }
     #[inline(always)]
     fn not(&mut self, a: F) -> F {
-        each(a, |a| unsafe {
-            _mm_xor_pd(a, _mm_castsi128_pd(_mm_set1_epi64x(-1)))
-        })
+        unsafe { _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))) }
     }
     #[inline(always)]
     fn to_bits(&mut self, a: F) -> I {
-        each(a, |a| unsafe { _mm_castpd_si128(a) })
+        unsafe { _mm256_castpd_si256(a) }
     }
     #[inline(always)]
     fn bits_to_float(&mut self, a: I) -> F {
-        each(a, |a| unsafe { _mm_castsi128_pd(a) })
+        unsafe { _mm256_castsi256_pd(a) }
     }
     #[inline(always)]
     fn iadd(&mut self, a: I, b: I) -> I {
-        each2(a, b, |a, b| unsafe { _mm_add_epi64(a, b) })
+        unsafe { _mm256_add_epi64(a, b) }
     }
     #[inline(always)]
     fn isub(&mut self, a: I, b: I) -> I {
-        each2(a, b, |a, b| unsafe { _mm_sub_epi64(a, b) })
+        unsafe { _mm256_sub_epi64(a, b) }
     }
     #[inline(always)]
     fn iand(&mut self, a: I, b: I) -> I {
-        each2(a, b, |a, b| unsafe { _mm_and_si128(a, b) })
+        unsafe { _mm256_and_si256(a, b) }
     }
     #[inline(always)]
     fn ior(&mut self, a: I, b: I) -> I {
-        each2(a, b, |a, b| unsafe { _mm_or_si128(a, b) })
+        unsafe { _mm256_or_si256(a, b) }
     }
     #[inline(always)]
     fn ixor(&mut self, a: I, b: I) -> I {
-        each2(a, b, |a, b| unsafe { _mm_xor_si128(a, b) })
+        unsafe { _mm256_xor_si256(a, b) }
     }
     #[inline(always)]
     fn shl(&mut self, a: I, n: u32) -> I {
         // The count is a constant of the algorithm: LLVM folds this into an immediate.
-        each(a, |a| unsafe {
-            _mm_sll_epi64(a, _mm_cvtsi64_si128(i64::from(n)))
-        })
+        unsafe { _mm256_sll_epi64(a, _mm_cvtsi64_si128(i64::from(n))) }
     }
     #[inline(always)]
     fn ashr(&mut self, a: I, n: u32) -> I {
@@ -214,21 +186,15 @@ impl Builder for Avx2 {
     }
     #[inline(always)]
     fn lshr(&mut self, a: I, n: u32) -> I {
-        each(a, |a| unsafe {
-            _mm_srl_epi64(a, _mm_cvtsi64_si128(i64::from(n)))
-        })
+        unsafe { _mm256_srl_epi64(a, _mm_cvtsi64_si128(i64::from(n))) }
     }
     #[inline(always)]
     fn ieq(&mut self, a: I, b: I) -> F {
-        each2(a, b, |a, b| unsafe {
-            _mm_castsi128_pd(_mm_cmpeq_epi64(a, b))
-        })
+        unsafe { _mm256_castsi256_pd(_mm256_cmpeq_epi64(a, b)) }
     }
     #[inline(always)]
     fn ilt(&mut self, a: I, b: I) -> F {
-        each2(a, b, |a, b| unsafe {
-            _mm_castsi128_pd(_mm_cmpgt_epi64(b, a))
-        })
+        unsafe { _mm256_castsi256_pd(_mm256_cmpgt_epi64(b, a)) }
     }
     #[inline(always)]
     fn to_float(&mut self, a: I) -> F {
@@ -241,9 +207,7 @@ impl Builder for Avx2 {
     #[inline(always)]
     fn lookup(&mut self, table: &'static [f64], index: I) -> F {
         // The algorithm guarantees 0 <= index < table.len() in every lane.
-        each(index, |i| unsafe {
-            _mm_i64gather_pd::<8>(table.as_ptr(), i)
-        })
+        unsafe { _mm256_i64gather_pd::<8>(table.as_ptr(), index) }
     }
     #[inline(always)]
     fn when_any<const N: usize>(
@@ -276,7 +240,7 @@ impl Builder for Avx2 {
 /// Whether any lane of mask `m` is set.
 #[inline(always)]
 fn any(m: F) -> bool {
-    unsafe { _mm_movemask_pd(_mm_or_pd(m[0], m[1])) != 0 }
+    unsafe { _mm256_movemask_pd(m) != 0 }
 }
 
 /// `L` on each lane of `args` with [`vmath::Scalar`]: out of line and cold, so the rare
@@ -296,7 +260,7 @@ fn lanewise<L: LaneFn<IN, OUT>, const IN: usize, const OUT: usize>(args: [F; IN]
 }
 
 fn to_array(v: F) -> [f64; LANES] {
-    // SAFETY: two __m128d and [f64; 4] have the same size, and every bit pattern is valid.
+    // SAFETY: __m256d and [f64; 4] have the same size, and every bit pattern is valid.
     unsafe { std::mem::transmute(v) }
 }
 
@@ -305,41 +269,98 @@ fn from_array(v: [f64; LANES]) -> F {
     unsafe { std::mem::transmute(v) }
 }
 
-/// One library function: `arity` arguments of [`LANES`] lanes each at `buf` (argument `k`
-/// at `buf[LANES·k ..]`), the result written over the first.
-macro_rules! entries {
+/// A block function: `out[i] = f(x[i], y[i])` for `i < n` (`y` unread by one-argument
+/// functions), on float64 or float32 points (float32 computed in float64, rounded once).
+pub(crate) type Block<T> = unsafe fn(*const T, *const T, *mut T, usize);
+
+/// Points of float64 or float32 as four float64 lanes.
+trait Point: Copy + Default {
+    /// Four points from `p`.
+    ///
+    /// # Safety
+    /// AVX2 host; `p` readable for four points.
+    unsafe fn load(p: *const Self) -> F;
+    /// Four points to `p` (float32 rounded once).
+    ///
+    /// # Safety
+    /// AVX2 host; `p` writable for four points.
+    unsafe fn store(p: *mut Self, v: F);
+}
+
+impl Point for f64 {
+    #[inline(always)]
+    unsafe fn load(p: *const f64) -> F {
+        unsafe { _mm256_loadu_pd(p) }
+    }
+    #[inline(always)]
+    unsafe fn store(p: *mut f64, v: F) {
+        unsafe { _mm256_storeu_pd(p, v) }
+    }
+}
+
+impl Point for f32 {
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> F {
+        unsafe { _mm256_cvtps_pd(_mm_loadu_ps(p)) }
+    }
+    #[inline(always)]
+    unsafe fn store(p: *mut f32, v: F) {
+        unsafe { _mm_storeu_ps(p, _mm256_cvtpd_ps(v)) }
+    }
+}
+
+/// The block functions, one per algorithm and point type: a loop over four points at a
+/// time, the last partial vector through a zero-padded copy (so nothing is read or
+/// written past `n`).
+macro_rules! blocks {
     ($($name:ident: $f:expr, $arity:literal;)*) => {
         $(
             /// # Safety
-            /// The host has AVX2 and FMA; `buf` points to `arity · LANES` float64 values,
-            /// readable and writable.
+            /// The host has AVX2 and FMA; `x` (and `y` for two arguments) are readable
+            /// and `out` writable for `n` points.
             #[target_feature(enable = "avx2,fma")]
-            unsafe extern "C" fn $name(buf: *mut f64) {
-                let mut b = Avx2;
-                let args: [F; $arity] = std::array::from_fn(|k| unsafe {
-                    let at = buf.add(LANES * k);
-                    [_mm_loadu_pd(at), _mm_loadu_pd(at.add(2))]
-                });
-                let r = match $f {
-                    MathFn::Call(f) => vmath::call(&mut b, f, &args),
-                    MathFn::Binary(op) => vmath::binary(&mut b, op, args[0], args[$arity - 1]),
+            unsafe fn $name<T: Point>(x: *const T, y: *const T, out: *mut T, n: usize) {
+                let compute = |args: [F; $arity]| -> F {
+                    let mut b = Avx2;
+                    let r = match $f {
+                        MathFn::Call(f) => vmath::call(&mut b, f, &args),
+                        MathFn::Binary(op) => vmath::binary(&mut b, op, args[0], args[$arity - 1]),
+                    };
+                    // Every function listed has an algorithm (the tests check them all).
+                    r.unwrap_or(args[0])
                 };
-                // Every entry below has an algorithm (checked by the tests); a missing one
-                // would leave its argument in place rather than fault.
-                if let Some(r) = r {
-                    unsafe {
-                        _mm_storeu_pd(buf, r[0]);
-                        _mm_storeu_pd(buf.add(2), r[1]);
+                let srcs = [x, y];
+                let full = n - n % LANES;
+                let mut i = 0;
+                while i < full {
+                    let args: [F; $arity] =
+                        std::array::from_fn(|k| unsafe { T::load(srcs[k].add(i)) });
+                    unsafe { T::store(out.add(i), compute(args)) };
+                    i += LANES;
+                }
+                if i < n {
+                    let rest = n - i;
+                    let mut pad = [[T::default(); LANES]; $arity];
+                    for (k, p) in pad.iter_mut().enumerate() {
+                        for (l, v) in p.iter_mut().take(rest).enumerate() {
+                            *v = unsafe { *srcs[k].add(i + l) };
+                        }
+                    }
+                    let args: [F; $arity] = std::array::from_fn(|k| unsafe { T::load(pad[k].as_ptr()) });
+                    let mut res = [T::default(); LANES];
+                    unsafe { T::store(res.as_mut_ptr(), compute(args)) };
+                    for (l, v) in res.iter().take(rest).enumerate() {
+                        unsafe { *out.add(i + l) = *v };
                     }
                 }
             }
         )*
 
-        /// The native function of `f`, if it has one.
-        pub(super) fn entry(f: MathFn) -> Option<Entry> {
+        /// The block functions of `f` on float64 and float32 points, if it has them.
+        pub(super) fn block(f: MathFn) -> Option<(Block<f64>, Block<f32>)> {
             $(
                 if f == $f {
-                    return Some($name);
+                    return Some(($name::<f64>, $name::<f32>));
                 }
             )*
             None
@@ -347,7 +368,7 @@ macro_rules! entries {
     };
 }
 
-entries! {
+blocks! {
     exp: MathFn::Call(Func::Exp), 1;
     expm1: MathFn::Call(Func::Expm1), 1;
     log: MathFn::Call(Func::Log), 1;

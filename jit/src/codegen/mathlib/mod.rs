@@ -1,26 +1,24 @@
 //! The vector math library: each [`vmath`] algorithm as a function of its own, which
-//! kernels call by address, four float64 lanes per call.
-//!
-//! Inlining an algorithm at every use made a kernel's compile time grow with each
-//! transcendental call it contains (the arc-distance program inlines sine and cosine twice
-//! each and `arctan2`: ~10 ms of Cranelift). As library functions, the algorithms cost a
-//! kernel only calls, and kernels compile in a fraction of a millisecond. At run time a
-//! call costs a few cycles against the ~60–150 operations of an algorithm on four lanes.
+//! kernels call instead of inlining it, in one of two forms.
 //!
 //! Where the host has AVX2 and FMA (x86-64 from 2013 on), the functions are rustc's,
-//! compiled ahead of time ([`avx2`]): nothing to compile at run time, and LLVM's four-lane
-//! code. Elsewhere each is compiled once per process with Cranelift on first use
-//! ([`clif`]), for the host ISA with the flags `Jit::new` uses. Both compute the bits of
-//! [`vmath::Scalar`] in every lane. `VEX_MATHLIB=cranelift` picks the Cranelift library
-//! on any host (for testing it).
+//! compiled ahead of time over whole blocks of points ([`avx2`], [`block`]): kernels run
+//! them like the other out-of-line helpers, once per block of up to 256 points
+//! (`codegen::blocked`). Nothing is compiled at run time, and LLVM's 256-bit loops run two
+//! to three times as fast as the per-vector calls below.
 //!
-//! The calling convention is the platform's C convention with one pointer argument, the
-//! same for both: the caller stores each argument as [`LANES`] float64 values in a row
-//! (argument `k` at float `LANES·k`), and the function writes its result over the first
-//! argument. (Cranelift cannot pass a 256-bit vector, and Rust cannot return two 128-bit
-//! ones in registers: memory is the interface both agree on, at the cost of a store and
-//! a load per lane group.) Functions live for the rest of the process: kernels anywhere
-//! may hold their address.
+//! Elsewhere, or with `VEX_MATHLIB=cranelift` (for testing it on any host), each algorithm
+//! is compiled once per process with Cranelift on first use ([`clif`]), for the host ISA
+//! with the flags `Jit::new` uses, and the vectorised loops call it ([`address`]) four
+//! float64 lanes at a time: the caller stores each argument as [`LANES`] float64 values in
+//! a row of a stack slot (argument `k` at float `LANES·k`), passes its address (the
+//! platform's C convention), and reads the result from the first row. Functions live for
+//! the rest of the process: kernels anywhere may hold their address.
+//!
+//! Both forms compute the bits of [`vmath::Scalar`] in every lane.
+//!
+//! Inlining the algorithms at every use, as vex first did, made a kernel's compile time
+//! grow with each transcendental call it contains (arc distance: ~10 ms of Cranelift).
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
@@ -35,9 +33,6 @@ use vex_expr::ir::{BinaryOp, Func};
 
 /// Float64 lanes per call.
 pub(crate) const LANES: usize = 4;
-
-/// A library function: arguments and result at the pointer, see the module doc.
-type Entry = unsafe extern "C" fn(*mut f64);
 
 /// An algorithm of the library: a function or a binary operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,7 +63,7 @@ pub(crate) fn signature(call_conv: CallConv) -> Signature {
 /// Which implementation this process uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
-    /// rustc's AVX2 + FMA functions.
+    /// rustc's AVX2 + FMA block functions.
     Native,
     /// Cranelift, compiled on first use.
     Cranelift,
@@ -87,16 +82,33 @@ fn source() -> Source {
     })
 }
 
-/// The address of `f`'s library function: the native one, or the Cranelift one, compiled
-/// now if this is its first use in the process.
-pub(crate) fn address(f: MathFn) -> Result<usize, String> {
+/// A block function on float64 points: `out[i] = f(x[i], y[i])` for `i < n`.
+#[cfg(target_arch = "x86_64")]
+pub(crate) type BlockF64 = avx2::Block<f64>;
+/// A block function on float32 points (computed in float64, rounded once).
+#[cfg(target_arch = "x86_64")]
+pub(crate) type BlockF32 = avx2::Block<f32>;
+/// Block functions exist only on x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) type BlockF64 = unsafe fn(*const f64, *const f64, *mut f64, usize);
+/// Block functions exist only on x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) type BlockF32 = unsafe fn(*const f32, *const f32, *mut f32, usize);
+
+/// The block functions of `f` where this process uses them (see the module doc); `None`
+/// means kernels call `f` per vector through [`address`].
+pub(crate) fn block(f: MathFn) -> Option<(BlockF64, BlockF32)> {
     match source() {
         #[cfg(target_arch = "x86_64")]
-        Source::Native => avx2::entry(f)
-            .map(|e| e as usize)
-            .ok_or_else(|| format!("no vector math algorithm for {f:?}")),
-        _ => compiled(f),
+        Source::Native => avx2::block(f),
+        _ => None,
     }
+}
+
+/// The address of `f`'s per-vector library function, compiled now if this is its first
+/// use in the process.
+pub(crate) fn address(f: MathFn) -> Result<usize, String> {
+    compiled(f)
 }
 
 /// A Cranelift-compiled function's address, or why it could not be compiled.
@@ -137,7 +149,7 @@ mod tests {
         // SAFETY: `addr` is a library function (see `address`), and `buf` holds its
         // arguments, LANES floats each.
         unsafe {
-            let f: Entry = std::mem::transmute(addr);
+            let f: unsafe extern "C" fn(*mut f64) = std::mem::transmute(addr);
             f(buf.as_mut_ptr());
         }
         std::array::from_fn(|l| buf[l])
@@ -187,44 +199,82 @@ mod tests {
         a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
     }
 
+    /// `f` on plain numbers.
+    fn scalar(f: MathFn, a: &[f64]) -> f64 {
+        match f {
+            MathFn::Call(g) => vmath::eval(g, a),
+            MathFn::Binary(op) => vmath::binary(&mut vmath::Scalar, op, a[0], a[1]),
+        }
+        .expect("an algorithm")
+    }
+
     #[test]
-    fn native_and_cranelift_functions_compute_the_scalar_bits_in_every_lane() {
+    fn cranelift_functions_compute_the_scalar_bits_in_every_lane() {
         let xs = inputs();
         for f in all() {
-            let addrs: Vec<(&str, usize)> = [
-                Some(("cranelift", compiled(f).expect("compiles"))),
-                #[cfg(target_arch = "x86_64")]
-                avx2::supported()
-                    .then(|| ("avx2", avx2::entry(f).expect("every function") as usize)),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            for group in xs.chunks(LANES).filter(|g| g.len() == LANES) {
+            let addr = compiled(f).expect("compiles");
+            for group in xs.chunks_exact(LANES) {
                 let x: [f64; LANES] = std::array::from_fn(|l| group[l]);
                 // The second argument: the same values in another order.
                 let y: [f64; LANES] = std::array::from_fn(|l| group[(l + 1) % LANES]);
                 let args: Vec<[f64; LANES]> = [x, y].into_iter().take(f.arity()).collect();
-                let want: [f64; LANES] = std::array::from_fn(|l| {
+                let got = run(addr, &args);
+                for l in 0..LANES {
                     let a: Vec<f64> = args.iter().map(|a| a[l]).collect();
-                    match f {
-                        MathFn::Call(g) => vmath::eval(g, &a),
-                        MathFn::Binary(op) => vmath::binary(&mut vmath::Scalar, op, a[0], a[1]),
-                    }
-                    .expect("an algorithm")
-                });
-                for (name, addr) in &addrs {
-                    let got = run(*addr, &args);
-                    for l in 0..LANES {
-                        assert!(
-                            same(got[l], want[l]),
-                            "{name} {f:?}{:?}: {} vs scalar {}",
-                            args.iter().map(|a| a[l]).collect::<Vec<_>>(),
-                            got[l],
-                            want[l]
-                        );
-                    }
+                    let want = scalar(f, &a);
+                    assert!(
+                        same(got[l], want),
+                        "{f:?}{a:?}: {} vs scalar {want}",
+                        got[l]
+                    );
                 }
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn native_block_functions_compute_the_scalar_bits_at_every_length() {
+        if !avx2::supported() {
+            eprintln!("no AVX2 and FMA here: the block functions are not used");
+            return;
+        }
+        let xs = inputs();
+        let ys: Vec<f64> = xs.iter().rev().copied().collect();
+        let sentinel = 12345.0;
+        for f in all() {
+            let (b64, b32) = avx2::block(f).expect("every function has one");
+            for n in [0, 1, 2, 3, 4, 5, 7, 8, 9, 255, xs.len()] {
+                let mut out = vec![sentinel; n + 5];
+                // SAFETY: both inputs hold at least n points, `out` n + 5.
+                unsafe { b64(xs.as_ptr(), ys.as_ptr(), out.as_mut_ptr(), n) };
+                for i in 0..n {
+                    let a = [xs[i], ys[i]];
+                    let want = scalar(f, &a[..f.arity()]);
+                    assert!(
+                        same(out[i], want),
+                        "{f:?}{a:?} (n = {n}): {} vs {want}",
+                        out[i]
+                    );
+                }
+                assert!(
+                    out[n..].iter().all(|&v| v == sentinel),
+                    "{f:?} wrote past {n}"
+                );
+
+                let x32: Vec<f32> = xs.iter().map(|&v| v as f32).collect();
+                let y32: Vec<f32> = ys.iter().map(|&v| v as f32).collect();
+                let mut out32 = vec![sentinel as f32; n + 5];
+                // SAFETY: as above.
+                unsafe { b32(x32.as_ptr(), y32.as_ptr(), out32.as_mut_ptr(), n) };
+                for i in 0..n {
+                    let a = [f64::from(x32[i]), f64::from(y32[i])];
+                    let want = scalar(f, &a[..f.arity()]) as f32;
+                    let ok = out32[i].to_bits() == want.to_bits()
+                        || (out32[i].is_nan() && want.is_nan());
+                    assert!(ok, "{f:?}{a:?} f32 (n = {n}): {} vs {want}", out32[i]);
+                }
+                assert!(out32[n..].iter().all(|&v| v == sentinel as f32));
             }
         }
     }
