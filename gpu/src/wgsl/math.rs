@@ -59,11 +59,6 @@ pub const PRELUDE: &str = include_str!("prelude.wgsl");
 /// two-product) the algorithms are built on.
 pub const VM_INIT: &str = "vm_zero = i64(nwg.z >> 31u);";
 
-/// `1.5 · 2^52`: adding it to an integral float `|x| < 2^51` leaves `x` in the low bits.
-const ROUND_MAGIC: f64 = 6_755_399_441_055_744.0;
-/// The bits of `2^84 + 2^63 + 2^52`, see [`Wgsl::to_float`].
-const TO_FLOAT_BIAS: u64 = 0x4530_0000_8010_0000;
-
 /// A float64 constant as a WGSL expression that evaluates to exactly `c`.
 ///
 /// Finite values are written as their shortest round-trip decimal (naga parses `lf`
@@ -299,33 +294,14 @@ impl Builder for Wgsl<'_> {
         self.m(format_args!("{a} < {b}"))
     }
     fn to_float(&mut self, a: Val) -> Val {
-        // As the JIT: u = a + 2^63 as unsigned = H·2^32 + L, and
-        // (2^84 + H·2^32) − (2^84 + 2^63 + 2^52) + (2^52 + L) rounds once to a, for every
-        // 64-bit a (a WGSL conversion's rounding is left to the implementation).
-        let sign = self.splat_i(i64::MIN);
-        let u = self.ixor(a, sign);
-        let hi = self.lshr(u, 32);
-        let hi_exp = self.splat_i(0x4530_0000_0000_0000);
-        let hi = self.ior(hi, hi_exp);
-        let low_mask = self.splat_i(0xffff_ffff);
-        let lo = self.iand(u, low_mask);
-        let lo_exp = self.splat_i(0x4330_0000_0000_0000);
-        let lo = self.ior(lo, lo_exp);
-        let hi = self.bits_to_float(hi);
-        let lo = self.bits_to_float(lo);
-        let bias = self.splat(f64::from_bits(TO_FLOAT_BIAS));
-        let hi = self.sub(hi, bias);
-        self.add(hi, lo)
+        // The exact bit trick the JIT uses, for every 64-bit a (a WGSL conversion's
+        // rounding is left to the implementation).
+        vmath::convert::to_float(self, a)
     }
     fn to_int(&mut self, a: Val) -> Val {
-        // As the JIT: a + 1.5·2^52 holds the integer a in its low bits. A WGSL conversion
-        // of NaN or an out-of-range value (lanes whose result is discarded) would be
-        // undefined; this is defined for every input.
-        let magic = self.splat(ROUND_MAGIC);
-        let s = self.add(a, magic);
-        let s = self.to_bits(s);
-        let m = self.splat_i(ROUND_MAGIC.to_bits() as i64);
-        self.isub(s, m)
+        // As the JIT. A WGSL conversion of NaN or an out-of-range value (lanes whose
+        // result is discarded) would be undefined; this is defined for every input.
+        vmath::convert::to_int(self, a)
     }
     fn lookup(&mut self, table: &'static [f64], index: Val) -> Val {
         let offset = self.tables.offset(table);
