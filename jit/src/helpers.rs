@@ -84,7 +84,7 @@ pub(crate) fn code(op: &Op, arg: DType) -> Option<i64> {
     native.then_some(NATIVE_BASE + plain)
 }
 
-/// The vector math function of the plain (not native) helper code `code`.
+/// The operation of the plain (not native) helper code `code`.
 fn math_fn(code: i64) -> Option<MathFn> {
     if code >= BIN_BASE {
         let op = *BINS.get(usize::try_from(code - BIN_BASE).ok()?)?;
@@ -101,16 +101,10 @@ pub(crate) const F32_NAME: &str = "vex_jit_helper_f32";
 /// Computes operation `code` over `n` points: `out[i] = op(x[i], y[i])` (`y` ignored for
 /// one-operand functions). Errors (none are possible for valid codes) give NaN.
 fn apply(code: i64, x: Block, y: Block) -> Option<Block> {
-    if code >= BIN_BASE {
-        let op = *BINS.get(usize::try_from(code - BIN_BASE).ok()?)?;
-        ops::binary(op, &x, &y).ok()
-    } else {
-        let f = *CALLS.get(usize::try_from(code).ok()?)?;
-        if f.arity() == 2 {
-            ops::call(f, &[&x, &y]).ok()
-        } else {
-            ops::call(f, &[&x]).ok()
-        }
+    match math_fn(code)? {
+        MathFn::Binary(op) => ops::binary(op, &x, &y).ok(),
+        MathFn::Call(f) if f.arity() == 2 => ops::call(f, &[&x, &y]).ok(),
+        MathFn::Call(f) => ops::call(f, &[&x]).ok(),
     }
 }
 
